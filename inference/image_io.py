@@ -1,0 +1,37 @@
+"""Reading user photos safely: format checks, decompression-bomb and animation refusal, EXIF rotation."""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from inference.errors import InputError
+
+# A 40-megapixel phone photo is about 40e6 pixels; anything far beyond is a bomb or a poster.
+MAX_IMAGE_PIXELS = 50_000_000
+MAX_IMAGE_BYTES = 25 * 1024 * 1024
+
+
+def load_photo(path: Path | str, max_pixels: int = MAX_IMAGE_PIXELS, max_bytes: int = MAX_IMAGE_BYTES) -> np.ndarray:
+    """Load a still photo as an upright RGB uint8 array, or raise InputError saying why not."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"That file is {size / 2**20:.0f} MB; photos up to {max_bytes / 2**20:.0f} MB are accepted.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+                if width * height > max_pixels:
+                    raise InputError(f"That image is {width}x{height} pixels, too large to process; please send a smaller photo.")
+                if getattr(image, "n_frames", 1) > 1:
+                    raise InputError("That image is animated; please send a still photo.")
+                image = ImageOps.exif_transpose(image)
+                return np.asarray(image.convert("RGB"))
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InputError("That file is not an image I can read; please send a JPEG or PNG photo.") from None
+    except OSError as error:
+        raise InputError(f"That image looks damaged and could not be read ({error}).") from None
