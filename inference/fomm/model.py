@@ -1,0 +1,92 @@
+"""The loaded model and its inference API: keypoints, source encoding, frame generation, whole animations."""
+import contextlib
+import functools
+import os
+
+import torch
+from .checkpoint import networks, read_checkpoint, weights_id
+from .config import FOMMConfig
+from .generator import OcclusionAwareGenerator, SourceEncoding
+from .keypoint_detector import KPDetector
+from .motion import Keypoints, normalize_kp
+from .optimize import optimize_for_inference_
+
+
+def _inference(method):
+    """Run an API method without autograd and under the model's autocast dtype, if any."""
+    @functools.wraps(method)
+    def wrapper(self: "FOMM", *args, **kwargs):
+        with torch.inference_mode(), self.autocast():
+            return method(self, *args, **kwargs)
+    return wrapper
+
+
+class FOMM:
+    """A First Order Motion Model in eval mode on one device, optimised for inference unless told not to.
+
+    optimize: fold BatchNorm into the convs, sub-pixel up blocks, channels-last memory (same within 1e-4);
+    dtype: run under torch.autocast with this dtype (e.g. torch.float16 on CUDA); None means fp32.
+    """
+
+    def __init__(self, kp_detector: KPDetector, generator: OcclusionAwareGenerator, config: FOMMConfig,
+                 weights_id: str, device: str | torch.device = "cpu", dtype: torch.dtype | None = None,
+                 optimize: bool = True):
+        self.config = config
+        self.weights_id = weights_id
+        self.device = torch.device(device)
+        self.dtype = dtype
+        self.memory_format = torch.channels_last if optimize else torch.contiguous_format
+        for network in (kp_detector, generator):
+            network.eval().requires_grad_(False)
+            if optimize:
+                optimize_for_inference_(network)
+            network.to(self.device, memory_format=self.memory_format)
+        self.kp_detector = kp_detector
+        self.generator = generator
+
+    def autocast(self) -> contextlib.AbstractContextManager:
+        """The autocast context of the model's dtype (a no-op for fp32)."""
+        if self.dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(self.device.type, dtype=self.dtype)
+
+    def _images(self, images: torch.Tensor) -> torch.Tensor:
+        return images.to(self.device, torch.float32, memory_format=self.memory_format)
+
+    def _keypoints(self, kp: Keypoints) -> Keypoints:
+        return {name: kp[name].to(self.device, torch.float32) for name in ("value", "jacobian")}
+
+    @_inference
+    def keypoints(self, frames: torch.Tensor) -> Keypoints:
+        """Frames (B, 3, H, W) in [0, 1] -> {"value": (B, K, 2), "jacobian": (B, K, 2, 2)}, fp32."""
+        return {name: t.float() for name, t in self.kp_detector(self._images(frames)).items()}
+
+    @_inference
+    def encode_source(self, source: torch.Tensor, kp_source: Keypoints) -> SourceEncoding:
+        """Everything that depends only on the (1, 3, H, W) source: compute it once per render."""
+        return self.generator.encode(self._images(source), self._keypoints(kp_source))
+
+    @_inference
+    def generate(self, encoding: SourceEncoding, kp_driving: Keypoints) -> torch.Tensor:
+        """(B, 3, H, W) fp32 frames in [0, 1] for B driving keypoint sets (normalised ones in relative mode)."""
+        return self.generator.decode(encoding, self._keypoints(kp_driving)).float()
+
+    @_inference
+    def animate(self, source: torch.Tensor, kp_source: Keypoints, kp_driving: Keypoints, kp_initial: Keypoints,
+                relative: bool = True, adapt_scale: bool = True) -> torch.Tensor:
+        """The source animated by B driving keypoint sets, as the official demo does (relative=False: absolute)."""
+        kp_source = self._keypoints(kp_source)
+        kp_norm = normalize_kp(kp_source, self._keypoints(kp_driving), self._keypoints(kp_initial),
+                               relative=relative, adapt_scale=adapt_scale)
+        return self.generate(self.encode_source(source, kp_source), kp_norm)
+
+
+def load(path: str | os.PathLike, device: str | torch.device = "cpu", config: FOMMConfig = FOMMConfig(),
+         dtype: torch.dtype | None = None, optimize: bool = True) -> FOMM:
+    """Load an official vox checkpoint (.pth.tar) or its converted .safetensors; CheckpointError if unusable."""
+    state_dicts = read_checkpoint(path, config)
+    with torch.device("meta"):  # the loaded tensors replace every parameter, so skip the random init
+        built = networks(config)
+    for part, network in built.items():
+        network.load_state_dict(state_dicts[part], strict=True, assign=True)
+    return FOMM(built["kp_detector"], built["generator"], config, weights_id(state_dicts), device, dtype, optimize)
