@@ -1,0 +1,176 @@
+"""The bot's settings, read once from environment variables (and a .env file)."""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+DEFAULT_DATA_DIR = Path("data")
+DEFAULT_TEMPLATE_DIRS = (Path("templates"),)
+DEFAULT_DEVICE = "cpu"
+DEFAULT_USER_DAILY_QUOTA = 5
+DEFAULT_CHAT_DAILY_QUOTA = 30
+DEFAULT_ADMIN_DAILY_QUOTA = 0  # 0 = unlimited
+DEFAULT_MAX_JOBS_IN_FLIGHT = 1
+DEFAULT_RENDER_WORKERS = 1
+DEFAULT_JOB_TIME_LIMIT_SECONDS = 300.0
+DEFAULT_OUTPUT_RETENTION_HOURS = 24.0
+DEFAULT_SHUTDOWN_GRACE_SECONDS = 30.0
+DEFAULT_MAX_PHOTO_BYTES = 10_000_000
+DEFAULT_CONSENT_VERSION = "1"
+DEFAULT_LABEL = "AI-generated"
+DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
+DEFAULT_TELEGRAM_FILE_URL = "https://api.telegram.org/file"
+DEFAULT_DISCORD_API_URL = "https://discord.com/api/v10"
+DEFAULT_DISCORD_GATEWAY_URL = "wss://gateway.discord.gg"
+BACKENDS = ("fomm", "landmarks")
+
+
+class ConfigError(ValueError):
+    """A setting has a value the bot cannot use; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot core and the adapters read from the environment."""
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_url: str = ""
+    template_dirs: tuple[Path, ...] = DEFAULT_TEMPLATE_DIRS
+    checkpoint: Path | None = None
+    backend: str | None = None
+    device: str = DEFAULT_DEVICE
+    admins: frozenset[str] = frozenset()
+    user_daily_quota: int = DEFAULT_USER_DAILY_QUOTA
+    chat_daily_quota: int = DEFAULT_CHAT_DAILY_QUOTA
+    admin_daily_quota: int = DEFAULT_ADMIN_DAILY_QUOTA
+    max_jobs_in_flight: int = DEFAULT_MAX_JOBS_IN_FLIGHT
+    render_workers: int = DEFAULT_RENDER_WORKERS
+    job_time_limit_seconds: float = DEFAULT_JOB_TIME_LIMIT_SECONDS
+    output_retention_hours: float = DEFAULT_OUTPUT_RETENTION_HOURS
+    shutdown_grace_seconds: float = DEFAULT_SHUTDOWN_GRACE_SECONDS
+    max_photo_bytes: int = DEFAULT_MAX_PHOTO_BYTES
+    consent_version: str = DEFAULT_CONSENT_VERSION
+    label: str = DEFAULT_LABEL
+    discord_token: str | None = None
+    telegram_token: str | None = None
+    telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
+    telegram_file_url: str = DEFAULT_TELEGRAM_FILE_URL
+    discord_api_url: str = DEFAULT_DISCORD_API_URL
+    discord_gateway_url: str = DEFAULT_DISCORD_GATEWAY_URL
+
+    def __post_init__(self) -> None:
+        # Paths are stored in the database, so they must not depend on the working directory.
+        object.__setattr__(self, "data_dir", self.data_dir.resolve())
+        if not self.database_url:
+            object.__setattr__(self, "database_url", f"sqlite+aiosqlite:///{self.data_dir / 'memebot.db'}")
+
+    @property
+    def photos_dir(self) -> Path:
+        """Where received photos wait for their render."""
+        return self.data_dir / "photos"
+
+    @property
+    def outputs_dir(self) -> Path:
+        """Where rendered videos stay until the retention sweep."""
+        return self.data_dir / "outputs"
+
+    def is_admin(self, platform: str, user_id: str) -> bool:
+        """Whether this platform user is a bot admin."""
+        return f"{platform}:{user_id}" in self.admins
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read settings from `environ`, or from the process environment plus a .env file."""
+        if environ is None:
+            load_dotenv(override=False)
+            environ = os.environ
+        env = _Reader(environ)
+        return cls(
+            data_dir=env.path("MEMEBOT_DATA_DIR") or DEFAULT_DATA_DIR,
+            database_url=env.text("MEMEBOT_DATABASE_URL") or "",
+            template_dirs=env.paths("MEMEBOT_TEMPLATE_DIRS") or DEFAULT_TEMPLATE_DIRS,
+            checkpoint=env.path("MEMEBOT_CHECKPOINT"),
+            backend=env.choice("MEMEBOT_BACKEND", BACKENDS),
+            device=env.text("MEMEBOT_DEVICE") or DEFAULT_DEVICE,
+            admins=env.admins("MEMEBOT_ADMINS"),
+            user_daily_quota=env.integer("MEMEBOT_USER_DAILY_QUOTA", DEFAULT_USER_DAILY_QUOTA, minimum=0),
+            chat_daily_quota=env.integer("MEMEBOT_CHAT_DAILY_QUOTA", DEFAULT_CHAT_DAILY_QUOTA, minimum=0),
+            admin_daily_quota=env.integer("MEMEBOT_ADMIN_DAILY_QUOTA", DEFAULT_ADMIN_DAILY_QUOTA, minimum=0),
+            max_jobs_in_flight=env.integer("MEMEBOT_MAX_JOBS_IN_FLIGHT", DEFAULT_MAX_JOBS_IN_FLIGHT, minimum=1),
+            render_workers=env.integer("MEMEBOT_RENDER_WORKERS", DEFAULT_RENDER_WORKERS, minimum=1),
+            job_time_limit_seconds=env.number("MEMEBOT_JOB_TIME_LIMIT_SECONDS", DEFAULT_JOB_TIME_LIMIT_SECONDS),
+            output_retention_hours=env.number("MEMEBOT_OUTPUT_RETENTION_HOURS", DEFAULT_OUTPUT_RETENTION_HOURS),
+            shutdown_grace_seconds=env.number("MEMEBOT_SHUTDOWN_GRACE_SECONDS", DEFAULT_SHUTDOWN_GRACE_SECONDS),
+            max_photo_bytes=env.integer("MEMEBOT_MAX_PHOTO_BYTES", DEFAULT_MAX_PHOTO_BYTES, minimum=1),
+            consent_version=env.text("MEMEBOT_CONSENT_VERSION") or DEFAULT_CONSENT_VERSION,
+            label=env.text("MEMEBOT_LABEL") or DEFAULT_LABEL,
+            discord_token=env.text("MEMEBOT_DISCORD_TOKEN"),
+            telegram_token=env.text("MEMEBOT_TELEGRAM_TOKEN"),
+            telegram_api_url=env.text("MEMEBOT_TELEGRAM_API_URL") or DEFAULT_TELEGRAM_API_URL,
+            telegram_file_url=env.text("MEMEBOT_TELEGRAM_FILE_URL") or DEFAULT_TELEGRAM_FILE_URL,
+            discord_api_url=env.text("MEMEBOT_DISCORD_API_URL") or DEFAULT_DISCORD_API_URL,
+            discord_gateway_url=env.text("MEMEBOT_DISCORD_GATEWAY_URL") or DEFAULT_DISCORD_GATEWAY_URL,
+        )
+
+
+class _Reader:
+    """Typed access to environment variables; an empty value counts as unset."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+
+    def text(self, name: str) -> str | None:
+        value = self._environ.get(name, "").strip()
+        return value or None
+
+    def path(self, name: str) -> Path | None:
+        value = self.text(name)
+        return Path(value).expanduser() if value else None
+
+    def paths(self, name: str) -> tuple[Path, ...]:
+        return tuple(Path(item).expanduser() for item in self._items(name))
+
+    def choice(self, name: str, choices: tuple[str, ...]) -> str | None:
+        value = self.text(name)
+        if value is not None and value not in choices:
+            raise ConfigError(f"{name} must be one of {', '.join(choices)} (or unset), got {value!r}")
+        return value
+
+    def integer(self, name: str, default: int, *, minimum: int) -> int:
+        value = self.text(name)
+        if value is None:
+            return default
+        try:
+            number = int(value)
+        except ValueError:
+            raise ConfigError(f"{name} must be a whole number, got {value!r}") from None
+        if number < minimum:
+            raise ConfigError(f"{name} must be at least {minimum}, got {number}")
+        return number
+
+    def number(self, name: str, default: float) -> float:
+        value = self.text(name)
+        if value is None:
+            return default
+        try:
+            number = float(value)
+        except ValueError:
+            raise ConfigError(f"{name} must be a number, got {value!r}") from None
+        if not number > 0:
+            raise ConfigError(f"{name} must be greater than 0, got {value!r}")
+        return number
+
+    def admins(self, name: str) -> frozenset[str]:
+        admins = self._items(name)
+        for admin in admins:
+            platform, _, user_id = admin.partition(":")
+            if not platform or not user_id:
+                raise ConfigError(f"{name} entries must look like platform:user_id, got {admin!r}")
+        return frozenset(admins)
+
+    def _items(self, name: str) -> list[str]:
+        return [item.strip() for item in self._environ.get(name, "").split(",") if item.strip()]
