@@ -1,0 +1,137 @@
+"""Job rows and their state changes; each change is a conditional UPDATE, so it happens at most once."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store import quota
+from bot.store.models import ACTIVE_STATES, Job, JobState, User, utcnow
+
+
+class Jobs:
+    """Queries and state changes of render jobs within one session."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, job_id: int) -> Job | None:
+        return await self._session.get(Job, job_id)
+
+    async def count_active(self, user_id: int) -> int:
+        """How many of the user's jobs are queued or running."""
+        count = select(func.count()).where(Job.user_id == user_id, Job.state.in_(ACTIVE_STATES))
+        return await self._session.scalar(count) or 0
+
+    async def position(self, job_id: int) -> int:
+        """1 if the job runs next, 2 after that, ...; 0 if it is not waiting."""
+        job = await self.get(job_id)
+        if job is None or job.state != JobState.QUEUED:
+            return 0
+        waiting = select(func.count()).where(Job.state == JobState.QUEUED, Job.id <= job_id)
+        return await self._session.scalar(waiting) or 0
+
+    async def queued_ids(self) -> list[int]:
+        """Waiting jobs, oldest first."""
+        return list(await self._session.scalars(select(Job.id).where(Job.state == JobState.QUEUED).order_by(Job.id)))
+
+    async def running(self) -> list[Job]:
+        """Jobs marked running: after a restart, the ones a crash interrupted."""
+        return list(await self._session.scalars(select(Job).where(Job.state == JobState.RUNNING).order_by(Job.id)))
+
+    async def claim(self, job_id: int) -> Job | None:
+        """Queued -> running, counting the attempt; None if the job is no longer queued."""
+        return await self._move(
+            job_id, (JobState.QUEUED,), state=JobState.RUNNING, attempts=Job.attempts + 1, started_at=utcnow()
+        )
+
+    async def finish(self, job_id: int, output: Path) -> Job | None:
+        """Running -> done with its video."""
+        return await self._move(
+            job_id, (JobState.RUNNING,), state=JobState.DONE, output_path=str(output), finished_at=utcnow()
+        )
+
+    async def fail(self, job_id: int, reason: str) -> Job | None:
+        """Queued or running -> failed, refunding its quota; `reason` is shown to the user."""
+        job = await self._move(job_id, ACTIVE_STATES, state=JobState.FAILED, error=reason, finished_at=utcnow())
+        if job is not None:
+            await quota.refund(self._session, job)
+        return job
+
+    async def cancel(self, job_id: int) -> Job | None:
+        """Queued -> cancelled, refunding its quota."""
+        job = await self._move(job_id, (JobState.QUEUED,), state=JobState.CANCELLED, finished_at=utcnow())
+        if job is not None:
+            await quota.refund(self._session, job)
+        return job
+
+    async def hand_back(self, job_id: int) -> Job | None:
+        """Running -> queued, for a render cut short by a shutdown or restart."""
+        return await self._move(job_id, (JobState.RUNNING,), state=JobState.QUEUED, started_at=None)
+
+    async def forget_photo(self, job_id: int) -> None:
+        """Record that the job's photo file is gone."""
+        await self._session.execute(update(Job).where(Job.id == job_id).values(photo_path=None))
+
+    async def forget_output(self, job_id: int) -> None:
+        """Record that the job's video file is gone."""
+        await self._session.execute(update(Job).where(Job.id == job_id).values(output_path=None))
+
+    async def mark_delivered(self, job_id: int) -> bool:
+        """Note that the adapter gave the user the result; False if it already had been."""
+        statement = update(Job).where(Job.id == job_id, Job.delivered_at.is_(None)).values(delivered_at=utcnow())
+        return (await self._session.execute(statement)).rowcount == 1
+
+    async def undelivered(self, platform: str) -> list[Job]:
+        """The platform's jobs whose outcome the user has not been given yet, oldest first."""
+        query = (
+            select(Job)
+            .join(User, Job.user_id == User.id)
+            .where(User.platform == platform, Job.delivered_at.is_(None), Job.state != JobState.CANCELLED)
+            .order_by(Job.id)
+        )
+        return list(await self._session.scalars(query))
+
+    async def cached_output(self, face_digest: str, template: str, backend: str, since: datetime) -> Path | None:
+        """The newest video of this face, template and backend finished after `since`, if its file still exists."""
+        query = (
+            select(Job.output_path)
+            .where(
+                Job.face_digest == face_digest,
+                Job.template_slug == template,
+                Job.backend == backend,
+                Job.state == JobState.DONE,
+                Job.output_path.is_not(None),
+                Job.finished_at >= since,
+            )
+            .order_by(Job.finished_at.desc())
+        )
+        for path in await self._session.scalars(query):
+            if Path(path).is_file():
+                return Path(path)
+        return None
+
+    async def ended_with_photo(self) -> list[Job]:
+        """Ended jobs whose photo file was not deleted (the bot stopped in between)."""
+        query = select(Job).where(Job.state.not_in(ACTIVE_STATES), Job.photo_path.is_not(None))
+        return list(await self._session.scalars(query))
+
+    async def outputs_finished_before(self, cutoff: datetime) -> list[Job]:
+        """Jobs whose video is older than `cutoff`."""
+        query = select(Job).where(Job.output_path.is_not(None), Job.finished_at < cutoff)
+        return list(await self._session.scalars(query))
+
+    async def of_user(self, user_id: int) -> list[Job]:
+        return list(await self._session.scalars(select(Job).where(Job.user_id == user_id)))
+
+    async def _move(self, job_id: int, sources: tuple[JobState, ...], **values: object) -> Job | None:
+        statement = (
+            update(Job)
+            .where(Job.id == job_id, Job.state.in_(sources))
+            .values(**values)
+            .returning(Job)
+            .execution_options(populate_existing=True)
+        )
+        return (await self._session.execute(statement)).scalar_one_or_none()

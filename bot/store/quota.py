@@ -1,0 +1,65 @@
+"""Daily render counters, spent and refunded with conditional UPDATEs so concurrent requests never overspend."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.models import Job, QuotaUsage
+from bot.store.rows import insert_ignoring_conflicts
+
+
+def today() -> date:
+    """The quota day: days roll over at midnight UTC."""
+    return datetime.now(UTC).date()
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whose counter: a user's or a chat's."""
+
+    column: str
+    id: int
+
+    @classmethod
+    def user(cls, user_id: int) -> Owner:
+        return cls("user_id", user_id)
+
+    @classmethod
+    def chat(cls, chat_id: int) -> Owner:
+        return cls("chat_id", chat_id)
+
+
+async def spend(session: AsyncSession, owner: Owner, day: date, limit: int) -> bool:
+    """Count one more render for `owner` on `day`, unless `limit` (0 = unlimited) is reached."""
+    await session.execute(insert_ignoring_conflicts(session, QuotaUsage, {owner.column: owner.id, "day": day}))
+    statement = update(QuotaUsage).where(_is(owner, day)).values(used=QuotaUsage.used + 1)
+    if limit:
+        statement = statement.where(QuotaUsage.used < limit)
+    # One UPDATE checks and increments, so two requests can never both take the last render.
+    return (await session.execute(statement)).rowcount == 1
+
+
+async def used(session: AsyncSession, owner: Owner, day: date) -> int:
+    """Renders counted for `owner` on `day`."""
+    count = await session.scalar(select(QuotaUsage.used).where(_is(owner, day)))
+    return count or 0
+
+
+async def refund(session: AsyncSession, job: Job) -> None:
+    """Give back what `job` spent when it was queued."""
+    if job.quota_day is None:
+        return
+    owners = [Owner.user(job.user_id)] + ([Owner.chat(job.chat_id)] if job.chat_charged else [])
+    for owner in owners:
+        await session.execute(
+            update(QuotaUsage)
+            .where(_is(owner, job.quota_day), QuotaUsage.used > 0)
+            .values(used=QuotaUsage.used - 1)
+        )
+
+
+def _is(owner: Owner, day: date):
+    return (getattr(QuotaUsage, owner.column) == owner.id) & (QuotaUsage.day == day)
