@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_TEMPLATE_DIRS = (Path("templates"),)
@@ -55,8 +55,8 @@ class Settings:
     max_photo_bytes: int = DEFAULT_MAX_PHOTO_BYTES
     consent_version: str = DEFAULT_CONSENT_VERSION
     label: str = DEFAULT_LABEL
-    discord_token: str | None = None
-    telegram_token: str | None = None
+    discord_token: str | None = field(default=None, repr=False)  # secrets stay out of logs
+    telegram_token: str | None = field(default=None, repr=False)
     telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
     telegram_file_url: str = DEFAULT_TELEGRAM_FILE_URL
     discord_api_url: str = DEFAULT_DISCORD_API_URL
@@ -65,6 +65,9 @@ class Settings:
     def __post_init__(self) -> None:
         # Paths are stored in the database, so they must not depend on the working directory.
         object.__setattr__(self, "data_dir", self.data_dir.resolve())
+        object.__setattr__(self, "template_dirs", tuple(path.resolve() for path in self.template_dirs))
+        if self.checkpoint is not None:
+            object.__setattr__(self, "checkpoint", self.checkpoint.resolve())
         if not self.database_url:
             object.__setattr__(self, "database_url", f"sqlite+aiosqlite:///{self.data_dir / 'memebot.db'}")
 
@@ -84,9 +87,9 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read settings from `environ`, or from the process environment plus a .env file."""
+        """Read settings from `environ`, or from the process environment plus ./.env (which never overrides it)."""
         if environ is None:
-            load_dotenv(override=False)
+            load_dotenv(find_dotenv(usecwd=True), override=False)
             environ = os.environ
         env = _Reader(environ)
         return cls(

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -57,7 +57,7 @@ class Base(DeclarativeBase):
     """Declarative base carrying the naming convention."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+    type_annotation_map: ClassVar = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
 
 
 class JobState(enum.StrEnum):
