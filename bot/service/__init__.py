@@ -1,0 +1,39 @@
+"""The bot's rules, shared by every adapter: consent, quotas, privacy, cache, admin."""
+from bot.service.errors import (
+    BadPhoto,
+    Banned,
+    ChatDisabled,
+    ChatQuotaExceeded,
+    ConsentRequired,
+    NotAllowed,
+    QuotaExceeded,
+    TooManyJobs,
+    UnknownTemplate,
+    UserFacingError,
+)
+from bot.service.identity import ChatRef, UserRef
+from bot.service.quota import Usage
+from bot.service.renders import CachedRender, PendingDelivery, QueuedRender
+from bot.service.service import MemeService
+from bot.service.templates import TemplateInfo
+
+__all__ = [
+    "BadPhoto",
+    "Banned",
+    "CachedRender",
+    "ChatDisabled",
+    "ChatQuotaExceeded",
+    "ChatRef",
+    "ConsentRequired",
+    "MemeService",
+    "NotAllowed",
+    "PendingDelivery",
+    "QueuedRender",
+    "QuotaExceeded",
+    "TemplateInfo",
+    "TooManyJobs",
+    "UnknownTemplate",
+    "Usage",
+    "UserFacingError",
+    "UserRef",
+]

@@ -1,0 +1,63 @@
+"""The consent statement, and who has accepted which version of it."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.service.identity import UserRef, user_row
+from bot.store.database import Database
+from bot.store.models import ConsentRecord
+
+# Change the wording? Bump MEMEBOT_CONSENT_VERSION too, so everyone is asked again.
+STATEMENT = (
+    "Before I animate a face, please confirm that:\n"
+    "- you are the person in the photo, or you have their permission to use it;\n"
+    "- you will not use the video to harass, deceive or sexualise anyone;\n"
+    '- you understand that every video is marked "{label}".\n'
+    "You can withdraw this at any time, and ask me to forget everything about you. (Consent version {version}.)"
+)
+
+
+class Consent:
+    """Records acceptances and withdrawals; only an acceptance of the current version counts."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self._db = db
+        self._settings = settings
+
+    @property
+    def version(self) -> str:
+        return self._settings.consent_version
+
+    def statement(self) -> str:
+        """The text to show before asking for consent."""
+        return STATEMENT.format(label=self._settings.label, version=self.version)
+
+    async def needs_consent(self, user: UserRef) -> bool:
+        """Whether the user must (again) accept before rendering."""
+        async with self._db.transaction() as session:
+            return not await self.has_current(session, (await user_row(session, user)).id)
+
+    async def accept(self, user: UserRef) -> None:
+        """Record that the user accepts the current statement."""
+        await self._record(user, accepted=True)
+
+    async def withdraw(self, user: UserRef) -> None:
+        """Record that the user withdraws consent; they are asked again before the next render."""
+        await self._record(user, accepted=False)
+
+    async def has_current(self, session: AsyncSession, user_id: int) -> bool:
+        """Whether the user's latest consent record accepts the current version."""
+        latest = await session.scalar(
+            select(ConsentRecord)
+            .where(ConsentRecord.user_id == user_id)
+            .order_by(ConsentRecord.at.desc(), ConsentRecord.id.desc())
+            .limit(1)
+        )
+        return latest is not None and latest.accepted and latest.version == self.version
+
+    async def _record(self, user: UserRef, *, accepted: bool) -> None:
+        async with self._db.transaction() as session:
+            row = await user_row(session, user)
+            session.add(ConsentRecord(user_id=row.id, version=self.version, accepted=accepted))

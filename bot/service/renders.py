@@ -1,0 +1,171 @@
+"""Render requests: every rule a photo passes before it is queued, and the delivery bookkeeping after."""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from inference.api import InputError, inspect_photo
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.queue.protocol import RenderQueue
+from bot.service.consent import Consent
+from bot.service.errors import BadPhoto, Banned, ChatDisabled, ConsentRequired, NotAllowed, UnknownTemplate
+from bot.service.identity import ChatRef, UserRef, chat_row, user_row
+from bot.service.quota import Quotas, Usage
+from bot.store.database import Database
+from bot.store.jobs import Jobs
+from bot.store.models import Job, Template, utcnow
+
+
+@dataclass(frozen=True)
+class QueuedRender:
+    """The request is in line; follow it with `queue.subscribe(job_id)`."""
+
+    job_id: int
+    position: int
+
+
+@dataclass(frozen=True)
+class CachedRender:
+    """The same face was already sung to the same song: here is that video, at no cost."""
+
+    output: Path
+
+
+@dataclass(frozen=True)
+class PendingDelivery:
+    """A job whose outcome the user has not been given, with the adapter's note of where to send it."""
+
+    job_id: int
+    reply_to: dict[str, Any] | None
+
+
+class Renders:
+    """Takes render requests from any adapter and keeps track of what was delivered."""
+
+    def __init__(self, db: Database, settings: Settings, queue: RenderQueue, consent: Consent) -> None:
+        self._db = db
+        self._settings = settings
+        self._queue = queue
+        self._consent = consent
+        self._quotas = Quotas(settings)
+
+    async def request(
+        self, user: UserRef, chat: ChatRef, template: str, photo: Path, reply_to: dict[str, Any] | None = None
+    ) -> QueuedRender | CachedRender:
+        """Check every rule, then queue a render of `photo` singing `template`, or return a cached video.
+
+        The service takes over the photo file: it is moved into the data folder and deleted as soon as
+        its render ends, or right away if the request is refused. `reply_to` is stored as it is and
+        handed back by `undelivered`, so the adapter can deliver after a restart.
+        Raises a UserFacingError (Banned, ChatDisabled, ConsentRequired, UnknownTemplate, BadPhoto,
+        QuotaExceeded, ChatQuotaExceeded, TooManyJobs) whose message can be sent as is.
+        """
+        photo = self._take(photo)
+        outcome: QueuedRender | CachedRender | None = None
+        try:
+            outcome = await self._request(user, chat, template, photo, reply_to)
+            return outcome
+        finally:
+            if not isinstance(outcome, QueuedRender):
+                photo.unlink(missing_ok=True)
+
+    async def cancel(self, user: UserRef, job_id: int) -> bool:
+        """Cancel the user's job if it has not started; False if it already started or ended."""
+        async with self._db.transaction() as session:
+            job = await Jobs(session).get(job_id)
+            owner = await user_row(session, user)
+        if job is None or (job.user_id != owner.id and not self._quotas.is_admin(owner)):
+            raise NotAllowed("That is not one of your videos.")
+        return await self._queue.cancel(job_id)
+
+    async def usage(self, user: UserRef, chat: ChatRef) -> Usage:
+        """How many videos the user and the chat have made today, and may make."""
+        async with self._db.transaction() as session:
+            return await self._quotas.usage(session, await user_row(session, user), await chat_row(session, chat))
+
+    async def undelivered(self, platform: str) -> list[PendingDelivery]:
+        """Jobs of this platform whose outcome is still to be delivered, e.g. after a restart.
+
+        Subscribe to each and deliver its outcome, then call `mark_delivered`.
+        """
+        async with self._db.transaction() as session:
+            return [PendingDelivery(job.id, job.reply_to) for job in await Jobs(session).undelivered(platform)]
+
+    async def mark_delivered(self, job_id: int) -> bool:
+        """Acknowledge that the user got the job's video or failure message; False if already acknowledged."""
+        async with self._db.transaction() as session:
+            return await Jobs(session).mark_delivered(job_id)
+
+    def _take(self, photo: Path) -> Path:
+        """Move the adapter's file into the data folder under a name that says nothing about the user."""
+        self._settings.photos_dir.mkdir(parents=True, exist_ok=True)
+        kept = self._settings.photos_dir / f"{uuid.uuid4().hex}{photo.suffix.lower()}"
+        shutil.move(photo, kept)
+        return kept
+
+    async def _request(
+        self, user: UserRef, chat: ChatRef, template: str, photo: Path, reply_to: dict[str, Any] | None
+    ) -> QueuedRender | CachedRender:
+        await self._check_allowed(user, chat, template)
+        if photo.stat().st_size > self._settings.max_photo_bytes:
+            limit_mb = self._settings.max_photo_bytes / 1_000_000
+            raise BadPhoto(f"That photo is too large; please send one under {limit_mb:g} MB.")
+        try:
+            info = await asyncio.to_thread(inspect_photo, photo)
+        except InputError as error:
+            raise BadPhoto(str(error)) from None
+        retained_since = utcnow() - timedelta(hours=self._settings.output_retention_hours)
+        async with self._db.transaction() as session:
+            cached = await Jobs(session).cached_output(info.face_digest, template, self._queue.backend, retained_since)
+        if cached is not None:
+            return CachedRender(cached)
+        photo_sha256 = await asyncio.to_thread(_sha256, photo)
+        async with self._db.transaction() as session:
+            owner, where = await user_row(session, user), await chat_row(session, chat)
+            reservation = await self._quotas.reserve(session, owner, where)
+            job = Job(
+                user_id=owner.id,
+                chat_id=where.id,
+                template_slug=template,
+                backend=self._queue.backend,
+                photo_path=str(photo),
+                photo_sha256=photo_sha256,
+                face_digest=info.face_digest,
+                reply_to=reply_to,
+                quota_day=reservation.day,
+                chat_charged=reservation.chat_charged,
+            )
+            session.add(job)
+        await self._queue.submit(job.id)
+        async with self._db.transaction() as session:
+            return QueuedRender(job.id, await Jobs(session).position(job.id))
+
+    async def _check_allowed(self, user: UserRef, chat: ChatRef, template: str) -> None:
+        """The checks that need no photo: ban, chat switch, consent, template."""
+        async with self._db.transaction() as session:
+            owner, where = await user_row(session, user), await chat_row(session, chat)
+            if owner.banned:
+                raise Banned()
+            if not where.enabled:
+                raise ChatDisabled()
+            if not await self._consent.has_current(session, owner.id):
+                raise ConsentRequired(self._consent.statement())
+            if await session.get(Template, template) is None:
+                available = await session.scalars(select(Template.slug).order_by(Template.slug))
+                raise UnknownTemplate(template, list(available))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,51 @@
+"""The one service every adapter talks to, and how to run it."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from bot.config import Settings
+from bot.queue.local import LocalRenderQueue
+from bot.queue.protocol import RenderQueue
+from bot.queue.worker import DEFAULT_FACTORY
+from bot.service.admin import Admin
+from bot.service.consent import Consent
+from bot.service.privacy import Privacy
+from bot.service.renders import Renders
+from bot.service.templates import Templates
+from bot.store.database import Database
+from bot.store.migrate import upgrade
+
+
+class MemeService:
+    """The bot's rules, platform-agnostic: consent, renders, admin, privacy, templates."""
+
+    def __init__(self, settings: Settings, db: Database, queue: RenderQueue) -> None:
+        self.settings = settings
+        self.db = db
+        self.queue = queue
+        self.consent = Consent(db, settings)
+        self.templates = Templates(db)
+        self.renders = Renders(db, settings, queue, self.consent)
+        self.admin = Admin(db, settings, self.templates)
+        self.privacy = Privacy(db, settings, queue)
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def running(cls, settings: Settings, *, factory: str = DEFAULT_FACTORY) -> AsyncIterator[MemeService]:
+        """Migrate the database, start the render queue and the retention sweep; stop them all on exit."""
+        await upgrade(settings.database_url)
+        db = Database(settings.database_url)
+        queue = LocalRenderQueue(db, settings, factory=factory)
+        try:
+            await queue.start()
+            service = cls(settings, db, queue)
+            sweeper = asyncio.create_task(service.privacy.sweep_forever(), name="memebot-retention-sweep")
+            try:
+                yield service
+            finally:
+                sweeper.cancel()
+                await queue.stop()
+        finally:
+            await db.close()
