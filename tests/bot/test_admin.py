@@ -1,0 +1,67 @@
+"""Admins ban, unban and set limits; chat admins switch the bot off; all of it is audit-logged."""
+import pytest
+from sqlalchemy import select
+
+from bot.service import Banned, ChatDisabled, ChatQuotaExceeded, NotAllowed, QueuedRender, QuotaExceeded
+from bot.store.models import AuditEntry
+from tests.bot.conftest import ADMIN, ALICE, BOB, GROUP, consenting
+
+
+async def _audit_log(service):
+    async with service.db.transaction() as session:
+        entries = await session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+        return [(entry.actor, entry.action, entry.target, entry.detail) for entry in entries]
+
+
+async def test_only_bot_admins_can_ban(parked_service):
+    service = await parked_service()
+    with pytest.raises(NotAllowed, match="Only bot admins"):
+        await service.admin.ban(ALICE, BOB)
+
+
+async def test_a_banned_user_is_refused_until_unbanned(parked_service, photo):
+    service = await parked_service()
+    await consenting(service, BOB)
+    await service.admin.ban(ADMIN, BOB)
+    with pytest.raises(Banned) as refusal:
+        await service.renders.request(BOB, GROUP, "demo", photo())
+    assert refusal.value.message == "You are not allowed to use this bot."
+    await service.admin.unban(ADMIN, BOB)
+    assert isinstance(await service.renders.request(BOB, GROUP, "demo", photo()), QueuedRender)
+    assert await _audit_log(service) == [
+        ("discord:42", "ban", "telegram:1002", None),
+        ("discord:42", "unban", "telegram:1002", None),
+    ]
+
+
+async def test_admins_set_user_and_chat_limits(parked_service, photo):
+    service = await parked_service(max_jobs_in_flight=10)
+    await consenting(service, ALICE, BOB)
+    await service.admin.set_user_limit(ADMIN, ALICE, 1)
+    await service.renders.request(ALICE, GROUP, "demo", photo())
+    with pytest.raises(QuotaExceeded, match="all 1 of your videos"):
+        await service.renders.request(ALICE, GROUP, "demo", photo())
+    await service.admin.set_chat_limit(ADMIN, GROUP, 1)
+    with pytest.raises(ChatQuotaExceeded, match="This chat has used all 1"):
+        await service.renders.request(BOB, GROUP, "demo", photo())
+    assert [entry[1:] for entry in await _audit_log(service)] == [
+        ("set_user_limit", "telegram:1001", {"daily_limit": 1}),
+        ("set_chat_limit", "telegram:-100500", {"daily_limit": 1}),
+    ]
+
+
+async def test_chat_admins_switch_the_bot_off_and_on_for_their_chat(parked_service, photo):
+    service = await parked_service()
+    await consenting(service, ALICE)
+    with pytest.raises(NotAllowed, match="this chat's admins"):
+        await service.admin.set_chat_enabled(ALICE, GROUP, False, actor_is_chat_admin=False)
+    await service.admin.set_chat_enabled(ALICE, GROUP, False, actor_is_chat_admin=True)
+    with pytest.raises(ChatDisabled) as refusal:
+        await service.renders.request(ALICE, GROUP, "demo", photo())
+    assert refusal.value.message == "The admins of this chat have switched the bot off here."
+    await service.admin.set_chat_enabled(ADMIN, GROUP, True, actor_is_chat_admin=False)  # bot admins may too
+    assert isinstance(await service.renders.request(ALICE, GROUP, "demo", photo()), QueuedRender)
+    assert [entry[:3] for entry in await _audit_log(service)] == [
+        ("telegram:1001", "disable_chat", "telegram:-100500"),
+        ("discord:42", "enable_chat", "telegram:-100500"),
+    ]

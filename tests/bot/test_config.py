@@ -1,0 +1,62 @@
+"""Settings from environment variables."""
+from pathlib import Path
+
+import pytest
+
+from bot.config import DEFAULT_USER_DAILY_QUOTA, ConfigError, Settings
+
+
+def test_defaults_put_everything_in_the_data_folder():
+    settings = Settings.from_env({})
+    assert settings.data_dir == Path("data").resolve()
+    assert settings.database_url == f"sqlite+aiosqlite:///{Path('data').resolve() / 'memebot.db'}"
+    assert settings.user_daily_quota == DEFAULT_USER_DAILY_QUOTA
+    assert settings.admin_daily_quota == 0
+    assert settings.label == "AI-generated"
+    assert settings.backend is None
+
+
+def test_values_are_read_and_typed(tmp_path):
+    settings = Settings.from_env(
+        {
+            "MEMEBOT_DATA_DIR": str(tmp_path),
+            "MEMEBOT_ADMINS": "telegram:1, discord:2",
+            "MEMEBOT_USER_DAILY_QUOTA": "3",
+            "MEMEBOT_JOB_TIME_LIMIT_SECONDS": "12.5",
+            "MEMEBOT_BACKEND": "landmarks",
+            "MEMEBOT_TELEGRAM_TOKEN": "123:secret",
+        }
+    )
+    assert settings.data_dir == tmp_path
+    assert settings.is_admin("discord", "2") and not settings.is_admin("discord", "1")
+    assert settings.user_daily_quota == 3
+    assert settings.job_time_limit_seconds == 12.5
+    assert settings.backend == "landmarks"
+    assert settings.telegram_token == "123:secret"
+    assert "secret" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("MEMEBOT_USER_DAILY_QUOTA", "many"),
+        ("MEMEBOT_RENDER_WORKERS", "0"),
+        ("MEMEBOT_OUTPUT_RETENTION_HOURS", "-1"),
+        ("MEMEBOT_BACKEND", "magic"),
+        ("MEMEBOT_ADMINS", "justanid"),
+    ],
+)
+def test_a_bad_value_names_its_variable(name, value):
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env({name: value})
+
+
+def test_dotenv_does_not_override_the_real_environment(tmp_path, monkeypatch):
+    (tmp_path / ".env").write_text("MEMEBOT_USER_DAILY_QUOTA=7\nMEMEBOT_CHAT_DAILY_QUOTA=9\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MEMEBOT_USER_DAILY_QUOTA", "2")
+    # Set, then unset: so monkeypatch also removes what load_dotenv adds.
+    monkeypatch.setenv("MEMEBOT_CHAT_DAILY_QUOTA", "unused")
+    monkeypatch.delenv("MEMEBOT_CHAT_DAILY_QUOTA")
+    settings = Settings.from_env()
+    assert (settings.user_daily_quota, settings.chat_daily_quota) == (2, 9)

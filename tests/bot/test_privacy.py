@@ -1,0 +1,84 @@
+"""Forget-me deletes a person's rows and files; the sweep deletes old videos and stray photos."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from bot.queue import Failed
+from bot.service import Banned, QueuedRender
+from bot.store.models import ConsentRecord, Job, QuotaUsage, User, utcnow
+from tests.bot.conftest import ADMIN, ALICE, GROUP, consenting, follow
+
+
+async def _count(service, model, **where):
+    async with service.db.transaction() as session:
+        return await session.scalar(select(func.count()).select_from(model).filter_by(**where))
+
+
+async def test_forget_me_deletes_the_users_rows_and_files(running_service, photo):
+    service = await running_service(max_jobs_in_flight=2)
+    await consenting(service, ALICE)
+    done = await service.renders.request(ALICE, GROUP, "demo", photo())
+    video = (await follow(service, done.job_id))[-1].output
+    assert video.is_file()
+
+    await service.privacy.forget_me(ALICE)
+    assert not video.exists()
+    assert not list(service.settings.photos_dir.iterdir())
+    for model in (User, ConsentRecord, Job, QuotaUsage):
+        assert await _count(service, model) == (1 if model is QuotaUsage else 0)  # only the chat's counter stays
+    assert await service.consent.needs_consent(ALICE)
+
+
+async def test_forget_me_cancels_waiting_jobs_and_deletes_their_photos(parked_service, photo):
+    service = await parked_service()
+    await consenting(service, ALICE)
+    await service.renders.request(ALICE, GROUP, "demo", photo())
+    await service.privacy.forget_me(ALICE)
+    assert not list(service.settings.photos_dir.iterdir())
+    assert await _count(service, Job) == 0
+
+
+async def test_forgetting_a_banned_user_keeps_only_the_ban(parked_service, photo):
+    service = await parked_service()
+    await consenting(service, ALICE)
+    await service.renders.request(ALICE, GROUP, "demo", photo())
+    await service.admin.ban(ADMIN, ALICE)
+    await service.privacy.forget_me(ALICE)
+    assert (await _count(service, Job), await _count(service, ConsentRecord)) == (0, 0)
+    assert await _count(service, User, banned=True) == 1
+    with pytest.raises(Banned):
+        await service.renders.request(ALICE, GROUP, "demo", photo())
+
+
+async def test_the_sweep_deletes_videos_past_retention(running_service, photo):
+    service = await running_service(output_retention_hours=1.0, max_jobs_in_flight=2)
+    await consenting(service, ALICE)
+    done = await service.renders.request(ALICE, GROUP, "demo", photo())
+    video = (await follow(service, done.job_id))[-1].output
+    assert await service.privacy.sweep() == 0  # still fresh
+
+    async with service.db.transaction() as session:
+        await session.execute(update(Job).values(finished_at=utcnow() - timedelta(hours=2)))
+    assert await service.privacy.sweep() == 1
+    assert not video.exists()
+    expired = Failed(done.job_id, "This video has already been deleted; please ask again.")
+    assert (await follow(service, done.job_id))[-1] == expired
+    assert isinstance(await service.renders.request(ALICE, GROUP, "demo", photo()), QueuedRender)  # no stale cache
+
+
+async def test_the_sweep_deletes_a_photo_left_behind_by_a_stop(parked_service, photo):
+    service = await parked_service()
+    await consenting(service, ALICE)
+    queued = await service.renders.request(ALICE, GROUP, "demo", photo())
+    await service.queue.cancel(queued.job_id)  # this queue ends jobs without deleting their photo
+    assert len(list(service.settings.photos_dir.iterdir())) == 1
+    assert await service.privacy.sweep() == 1
+    assert not list(service.settings.photos_dir.iterdir())
+
+
+async def test_the_privacy_summary_says_what_is_kept_and_for_how_long(parked_service):
+    service = await parked_service(output_retention_hours=48.0)
+    summary = service.privacy.summary()
+    assert "deleted after 48 hours" in summary and '"AI-generated"' in summary
+    assert "photo is deleted as soon as" in summary and "forget you" in summary

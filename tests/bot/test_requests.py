@@ -1,0 +1,29 @@
+"""Requests that are refused before anything is queued say why, and keep no photo."""
+import pytest
+
+from bot.service import BadPhoto, UnknownTemplate
+from tests.bot.conftest import ALICE, GROUP, consenting
+
+
+async def test_an_unknown_template_is_refused_with_the_choices(parked_service, photo):
+    service = await parked_service()
+    await consenting(service, ALICE)
+    with pytest.raises(UnknownTemplate) as refusal:
+        await service.renders.request(ALICE, GROUP, "never-gonna", photo())
+    assert refusal.value.message == "I don't know a song called 'never-gonna'. You can pick: demo."
+
+
+async def test_a_file_that_is_no_photo_is_refused_and_deleted(parked_service, photo):
+    service = await parked_service()
+    await consenting(service, ALICE)
+    with pytest.raises(BadPhoto, match="not an image"):
+        await service.renders.request(ALICE, GROUP, "demo", photo(b"%PDF-1.7 not a photo"))
+    assert not list(service.settings.photos_dir.iterdir())
+    assert (await service.renders.usage(ALICE, GROUP)).used == 0
+
+
+async def test_a_photo_over_the_size_limit_is_refused(parked_service, photo):
+    service = await parked_service(max_photo_bytes=1000)
+    await consenting(service, ALICE)
+    with pytest.raises(BadPhoto, match=r"under 0\.001 MB"):
+        await service.renders.request(ALICE, GROUP, "demo", photo())
