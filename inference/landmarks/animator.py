@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from inference.animator import DrivingMotion, SourceFace
+from inference.landmarks import ibug
 from inference.landmarks.mesh import build_mesh
 from inference.landmarks.motion import steady, transfer_motion
 from inference.landmarks.mouth import MouthInterior
@@ -31,9 +32,12 @@ class LandmarkAnimator:
         mesh = build_mesh(source, face.crop.shape[0])
         warp = PiecewiseAffineWarp(face.crop, mesh)
         mouth = MouthInterior(face.crop, source)
+
+        def render(points: np.ndarray) -> np.ndarray:
+            frame = warp(points)
+            mouth.paint(frame, points[: ibug.LANDMARK_COUNT], mesh.gap_outline(points))
+            return frame
+
         placements = mesh.place(transferred)
         for start in range(0, len(placements), self.batch_size):
-            batch = np.stack([warp(points) for points in placements[start : start + self.batch_size]])
-            for frame, points in zip(batch, placements[start : start + self.batch_size]):
-                mouth.paint(frame, points[: source.size], mesh.gap_outline(points))
-            yield batch
+            yield np.stack([render(points) for points in placements[start : start + self.batch_size]])

@@ -12,11 +12,11 @@ from inference.landmarks.curve import closed_curve
 # How wide the gap must open (face scales) for the cavity to reach full strength.
 CAVITY_RAMP = 0.04
 # The throat is the lip colour this dark; the tongue, filling the lower part, catches more light.
-CAVITY_SHADE, TONGUE_SHADE = 0.3, 0.6
+CAVITY_SHADE, TONGUE_SHADE = 0.3, 0.5
 # The inside of a mouth is a deeper red than pale lips: at least this saturated (HSV).
 INSIDE_MIN_SATURATION = 0.6
 # The tongue shows below this height of the opening (0 upper lip, 1 lower lip).
-TONGUE_TOP = 0.55
+TONGUE_TOP = 0.6
 # Edge softness of cavity and teeth, in face scales (about a pixel and a half on a 256 crop).
 FEATHER = 0.02
 # Painted teeth show from this gap (face scales) and are fully visible this much wider.
