@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: setup
-	$(BIN)/memebot render --template demo --image templates/demo/singer.png --out meme.mp4
+	$(BIN)/memebot render --template demo --image templates/demo-singer.png --out meme.mp4
 
 test: setup
 	$(BIN)/pytest -q

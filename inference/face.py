@@ -16,7 +16,7 @@ from inference.errors import InputError
 DETECTION_MAX_SIDE = 640
 # The square crop is this many times the detector box, which spans brows to chin; FOMM's vox
 # frames show the whole head with some shoulders.
-CROP_SCALE = 1.9
+CROP_SCALE = 1.7
 # The detector box sits low on the head (it stops at the brows); move the crop up by this much of its height.
 CROP_LIFT = 0.12
 # Faces smaller than this (box side, pixels of the original photo) give a blurry, unconvincing meme.

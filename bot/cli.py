@@ -1,0 +1,53 @@
+"""The `memebot` command: render and template tools, checkpoint conversion and database migrations."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.config import ConfigError, Settings
+from inference.cli import EXIT_BAD_INPUT, add_convert_parser, add_render_parser, add_template_parser, run_handler
+
+
+def _db_upgrade(settings: Settings) -> None:
+    from bot.store.migrate import upgrade
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    asyncio.run(upgrade(settings.database_url))
+    print(f"database at {settings.database_url} is up to date")
+
+
+def build_parser(settings: Settings) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="memebot", description="Make a face photo sing a song template.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = parser.add_subparsers(dest="command", required=True)
+    defaults = {
+        "checkpoint": settings.checkpoint,
+        "backend": settings.backend,
+        "label": settings.label,
+        "templates_dir": settings.data_dir / "templates",
+        "cache_dir": settings.data_dir / "cache" / "clips",
+    }
+    add_render_parser(commands, defaults)
+    add_template_parser(commands, defaults)
+    add_convert_parser(commands)
+    database = commands.add_parser("db", help="database maintenance")
+    database_actions = database.add_subparsers(dest="action", required=True)
+    database_actions.add_parser("upgrade", help="apply all migrations").set_defaults(handler=lambda args: _db_upgrade(settings))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        settings = Settings.from_env()
+    except ConfigError as error:
+        print(f"memebot: configuration error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    args = build_parser(settings).parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return run_handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

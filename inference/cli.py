@@ -1,0 +1,163 @@
+"""`memebot render`, `memebot template ...` and `memebot convert-checkpoint`: the inference side of the command line."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from inference.backends import BackendUnavailable, build_animator, choose_backend
+from inference.errors import InputError
+from inference.image_io import load_photo
+from inference.render import RenderOptions, prepare_photo, render
+from inference.templates import IngestLimits, TemplateLibrary, clip_template
+
+EXIT_BAD_INPUT = 2
+
+
+class CommandError(Exception):
+    """A one-line message for the terminal, then exit status 2."""
+
+
+def _progress_bar(description: str, unit: str = "frame"):
+    bar = tqdm(desc=description, unit=unit, disable=not sys.stderr.isatty(), leave=False)
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return bar, update
+
+
+def _stage_bar():
+    """Progress for ingest, which reports (stage, fraction)."""
+    bar = tqdm(total=100, unit="%", disable=not sys.stderr.isatty(), leave=False)
+
+    def update(stage: str, fraction: float) -> None:
+        bar.set_description(stage, refresh=False)
+        bar.n = round(fraction * 100)
+        bar.refresh()
+
+    return bar, update
+
+
+def add_render_parser(commands, defaults: dict) -> None:
+    parser = commands.add_parser("render", help="make a singing video from a photo")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--template", help="name of a template (see `memebot template list`)")
+    source.add_argument("--driving", type=Path, help="a raw driving clip (cropped and measured once, then cached)")
+    parser.add_argument("--image", type=Path, required=True, help="the face photo")
+    parser.add_argument("--out", type=Path, required=True, help="the MP4 to write")
+    parser.add_argument("--checkpoint", type=Path, default=defaults.get("checkpoint"), help="FOMM checkpoint (.pth.tar or converted .safetensors)")
+    parser.add_argument("--backend", choices=("fomm", "landmarks"), default=defaults.get("backend"),
+                        help="default: fomm when a checkpoint is configured, else landmarks")
+    parser.add_argument("--no-paste-back", dest="paste_back", action="store_false", help="output the 256x256 face crop only")
+    parser.add_argument("--no-best-frame", dest="best_frame", action="store_false", help="align to the clip's first frame")
+    parser.add_argument("--label", default=defaults.get("label", RenderOptions.label), help="the visible AI-generated label text")
+    parser.set_defaults(handler=_render, templates_dir=defaults["templates_dir"], cache_dir=defaults["cache_dir"])
+
+
+def _render(args) -> None:
+    photo = load_photo(args.image)
+    prepared = prepare_photo(photo)
+    if args.template:
+        template = TemplateLibrary(args.templates_dir).get(args.template)
+    else:
+        bar, update = _stage_bar()
+        with bar:
+            template = clip_template(args.driving, args.cache_dir, progress=update)
+    backend = choose_backend(args.backend, args.checkpoint)
+    animator = build_animator(backend, args.checkpoint)
+    print(f"backend: {backend}", file=sys.stderr)
+    bar, update = _progress_bar("rendering")
+    with bar:
+        stats = render(prepared, template, animator, args.out,
+                       RenderOptions(paste_back=args.paste_back, label=args.label, best_frame=args.best_frame),
+                       audio=template.audio_path, progress=update)
+    print(f"wrote {stats.output}: {stats.frames} frames, {stats.width}x{stats.height}, {stats.seconds:.1f} s "
+          f"({stats.frames_per_second:.1f} frames/s, {stats.backend})")
+
+
+def add_template_parser(commands, defaults: dict) -> None:
+    parser = commands.add_parser("template", help="add, list, show or remove song templates")
+    parser.set_defaults(templates_dir=defaults["templates_dir"], max_duration=defaults.get("max_template_seconds"))
+    actions = parser.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="ingest a clip as a template")
+    add.add_argument("name")
+    add.add_argument("video", type=Path)
+    add.add_argument("--title")
+    add.add_argument("--start", type=float)
+    add.add_argument("--end", type=float)
+    add.add_argument("--credits", default="", help="who made the clip")
+    add.add_argument("--source", default="", help="where the clip comes from")
+    add.add_argument("--licence", default="", help="the clip's licence terms")
+    add.add_argument("--replace", action="store_true", help="overwrite a template of the same name")
+    add.set_defaults(handler=_template_add)
+    actions.add_parser("list", help="list templates").set_defaults(handler=_template_list)
+    show = actions.add_parser("show", help="show one template")
+    show.add_argument("name")
+    show.set_defaults(handler=_template_show)
+    remove = actions.add_parser("remove", help="remove an added template")
+    remove.add_argument("name")
+    remove.set_defaults(handler=_template_remove)
+
+
+def _template_add(args) -> None:
+    limits = IngestLimits(max_duration=args.max_duration) if args.max_duration else IngestLimits()
+    bar, update = _stage_bar()
+    with bar:
+        template = TemplateLibrary(args.templates_dir).add(
+            args.name, args.video, replace=args.replace, title=args.title, start=args.start, end=args.end,
+            credits=args.credits, source=args.source, licence=args.licence, added_by="cli", limits=limits,
+            progress=update, warn=lambda message: print(f"warning: {message}", file=sys.stderr),
+        )
+    print(f"added {template.slug}: {template.meta.title}, {template.meta.duration:.1f} s, {template.frame_count} frames")
+
+
+def _template_list(args) -> None:
+    for template in TemplateLibrary(args.templates_dir).list():
+        print(f"{template.slug:24} {template.meta.duration:5.1f} s  {template.meta.title}")
+
+
+def _template_show(args) -> None:
+    template = TemplateLibrary(args.templates_dir).get(args.name)
+    for key, value in template.describe().items():
+        print(f"{key:12} {value}")
+    print(f"{'folder':12} {template.folder}")
+
+
+def _template_remove(args) -> None:
+    TemplateLibrary(args.templates_dir).remove(args.name)
+    print(f"removed {args.name}")
+
+
+def add_convert_parser(commands) -> None:
+    parser = commands.add_parser("convert-checkpoint", help="convert an official FOMM checkpoint once into a fast-loading .safetensors file")
+    parser.add_argument("source", type=Path, help="vox-cpk.pth.tar or vox-adv-cpk.pth.tar")
+    parser.add_argument("target", type=Path, help="the .safetensors file to write")
+    parser.set_defaults(handler=_convert)
+
+
+def _convert(args) -> None:
+    from inference.fomm import CheckpointError, convert_checkpoint
+
+    try:
+        convert_checkpoint(args.source, args.target)
+    except (CheckpointError, FileNotFoundError) as error:
+        raise CommandError(str(error)) from None
+    print(f"wrote {args.target}")
+
+
+def run_handler(args) -> int:
+    """Run a parsed command; bad input is one line on stderr and exit status 2."""
+    try:
+        args.handler(args)
+    except (InputError, BackendUnavailable, CommandError) as error:
+        print(f"memebot: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except FileNotFoundError as error:
+        print(f"memebot: error: no such file: {error.filename}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
