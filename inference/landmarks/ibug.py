@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 LANDMARK_COUNT = 68
+JAW = np.arange(17)
 OUTER_EYE_CORNERS = (36, 45)
 # Points that move with the skull, not with expressions: upper jaw, nose, eye corners.
 STABLE = np.array([0, 1, 2, 3, 13, 14, 15, 16, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 39, 42, 45])

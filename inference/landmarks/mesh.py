@@ -15,40 +15,57 @@ HEAD_RING_CENTRE = 0.2j
 HEAD_RING_SEMI_AXES = (1.2, 1.65)
 # Spokes from the ring centre; each carries a head-ring point, a halfway point and a border point.
 SPOKE_COUNT = 16
-# A head-ring point stays at most this far along its spoke towards the border, leaving room to fade.
-HEAD_RING_MAX_REACH = 0.8
-# Share of the head motion each kind of extra point follows: the ring moves with the head, the halfway
-# ring half as much, the border not at all, so the background near the edges stays put.
-HEAD_RING_WEIGHT, HALFWAY_WEIGHT, BORDER_WEIGHT = 1.0, 0.5, 0.0
+# A head-ring point keeps at least this far (face scales) outside the landmarks on its spoke, so a dropping
+# chin does not run over it...
+HEAD_RING_CLEARANCE = 0.35
+# ...but takes at most this share of the room between those landmarks and the border, leaving room to fade out.
+HEAD_RING_MAX_REACH = 0.7
+# Moved head-ring points keep this far (pixels) inside the image, so nothing folds over the fixed border.
+HEAD_RING_BORDER_MARGIN = 4.0
+# Share of the jaw line's own movement (a dropping chin) the head ring takes along, so the neck stretches
+# smoothly instead of folding under the chin.
+HEAD_RING_JAW_FOLLOW = 1.0
+# How sharply a head-ring point's jaw following favours its nearest jaw points (inverse-distance power).
+JAW_FOLLOW_FALLOFF = 2
 # For triangulation only, closed inner lips are drawn this far towards their outer lips, so the
 # mouth keeps its own triangles (rows of lip and gap points) however tightly the source's lips shut.
 TRIANGULATION_LIP_SPREAD = 0.5
 # For triangulation only, the upper and lower gap rows sit at these shares of the way down the opening.
 TRIANGULATION_GAP_ROWS = (0.4, 0.6)
-# Where the gap rows (one point per inner-lip pair) and the spokes sit among the mesh's points.
+# Where the gap rows (one point per inner-lip pair) and the spokes' points sit among the mesh's points.
 UPPER_GAP = ibug.LANDMARK_COUNT + np.arange(len(ibug.INNER_LIP_PAIRS))
 LOWER_GAP = UPPER_GAP + len(ibug.INNER_LIP_PAIRS)
-SPOKES_START = LOWER_GAP[-1] + 1
+HEAD_RING = LOWER_GAP[-1] + 1 + np.arange(SPOKE_COUNT)
+HALFWAY = HEAD_RING + SPOKE_COUNT
+FIXED_START = HALFWAY[-1] + 1  # border points on the spokes, then the image corners
 
 
 @dataclass(frozen=True)
 class Mesh:
     """Source control points and their triangles (t, 3).
 
-    Points (complex (n,)): the 68 landmarks, the mouth's gap rows, then the spokes. The gap rows split
-    the source's mouth interior in two along its middle: the upper half (upper teeth, if any show) moves
-    with the upper lip, the lower half with the lower lip, and the gap opening between the rows is where
-    the mouth's new, dark inside shows.
+    Points (complex (n,)): the 68 landmarks; the mouth's gap rows; the spokes' head-ring, halfway and border
+    points; the image corners. The gap rows split the source's mouth interior along its middle: the upper
+    half (upper teeth, if any show) moves with the upper lip, the lower half with the lower lip, and the gap
+    opening between the rows is where the mouth's new, dark inside shows. The head ring moves with the
+    head, each halfway point stays midway between its ring point and the fixed border.
     """
 
     points: np.ndarray
-    spoke_weights: np.ndarray  # share of the head motion each spoke point follows
+    jaw_follow: np.ndarray  # (spokes, 68): how much of each landmark's own movement each head-ring point takes
     triangles: np.ndarray
+    size: int
 
     def place(self, motion: TransferredMotion) -> np.ndarray:
         """Every control point's position in every output frame: complex (frames, n)."""
-        spokes = motion.head.apply(self.points[SPOKES_START:], self.spoke_weights)
-        return np.concatenate([motion.landmarks, self._gap_rows(motion), spokes], axis=1)
+        landmarks = self.points[: ibug.LANDMARK_COUNT]
+        expression = motion.landmarks - motion.head.apply(landmarks)  # what the face does besides the head's motion
+        ring = motion.head.apply(self.points[HEAD_RING]) + expression @ self.jaw_follow.T
+        low, high = HEAD_RING_BORDER_MARGIN, self.size - 1 - HEAD_RING_BORDER_MARGIN
+        ring = np.clip(ring.real, low, high) + 1j * np.clip(ring.imag, low, high)
+        border = self.points[FIXED_START : FIXED_START + SPOKE_COUNT]
+        fixed = np.broadcast_to(self.points[FIXED_START:], (len(ring), len(self.points) - FIXED_START))
+        return np.concatenate([motion.landmarks, self._gap_rows(motion), ring, (ring + border) / 2, fixed], axis=1)
 
     def _gap_rows(self, motion: TransferredMotion) -> np.ndarray:
         """Upper then lower gap rows (frames, 6): each keeps its source distance from its own lip, in head
@@ -78,22 +95,34 @@ def _border_distance(origin: complex, directions: np.ndarray, size: int) -> np.n
     return np.minimum(*limits)
 
 
-def _spoke_points(landmarks: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Head-ring, halfway and border points along spokes around the head, with their rigid weights."""
+def _spoke_points(landmarks: np.ndarray, size: int) -> np.ndarray:
+    """Head-ring, halfway and border points along spokes around the head, then the image corners."""
     eyes = landmarks[list(ibug.OUTER_EYE_CORNERS)]
     scale, axis = abs(eyes[1] - eyes[0]), (eyes[1] - eyes[0]) / abs(eyes[1] - eyes[0])
     centre = complex(eyes.mean() + axis * scale * HEAD_RING_CENTRE)
-    angles = np.linspace(0, 2 * np.pi, SPOKE_COUNT, endpoint=False)
+    # Half a step off the head's axes, so no spoke runs along the nose and chin and leaves sliver triangles.
+    angles = np.linspace(0, 2 * np.pi, SPOKE_COUNT, endpoint=False) + np.pi / SPOKE_COUNT
     semi_x, semi_y = HEAD_RING_SEMI_AXES
     ellipse = axis * scale * (semi_x * np.cos(angles) + 1j * semi_y * np.sin(angles))
     directions = ellipse / np.abs(ellipse)
+    # How far the landmarks reach along each spoke, within half a spoke's angle of it.
+    offsets = (landmarks - centre)[None] / directions[:, None]
+    near_spoke = np.abs(np.angle(offsets)) < np.pi / SPOKE_COUNT
+    face_reach = np.where(near_spoke, offsets.real, 0).max(axis=1)
     border = _border_distance(centre, directions, size)
-    ring = np.minimum(np.abs(ellipse), HEAD_RING_MAX_REACH * border)
+    wanted = np.maximum(np.abs(ellipse), face_reach + HEAD_RING_CLEARANCE * scale)
+    ring = np.minimum(wanted, face_reach + HEAD_RING_MAX_REACH * (border - face_reach))
     corners = np.array([0, size - 1, (size - 1) * 1j, (size - 1) * (1 + 1j)])
-    points = np.concatenate([centre + directions * ring, centre + directions * (ring + border) / 2,
-                             centre + directions * border, corners])
-    weights = np.repeat([HEAD_RING_WEIGHT, HALFWAY_WEIGHT, BORDER_WEIGHT], SPOKE_COUNT)
-    return points, np.concatenate([weights, np.full(len(corners), BORDER_WEIGHT)])
+    return np.concatenate([centre + directions * ring, centre + directions * (ring + border) / 2,
+                           centre + directions * border, corners])
+
+
+def _jaw_follow(landmarks: np.ndarray, ring: np.ndarray) -> np.ndarray:
+    """Inverse-distance weights (ring, 68) from each head-ring point to the jaw line, summing to the follow share."""
+    closeness = np.abs(ring[:, None] - landmarks[None, ibug.JAW]) ** -float(JAW_FOLLOW_FALLOFF)
+    follow = np.zeros((len(ring), ibug.LANDMARK_COUNT))
+    follow[:, ibug.JAW] = HEAD_RING_JAW_FOLLOW * closeness / closeness.sum(axis=1, keepdims=True)
+    return follow
 
 
 def _gap_rows_at(landmarks: np.ndarray, shares: tuple[float, float]) -> np.ndarray:
@@ -112,9 +141,9 @@ def _triangulation_layout(landmarks: np.ndarray) -> np.ndarray:
 
 def build_mesh(landmarks: np.ndarray, size: int) -> Mesh:
     """The mesh over a size x size source crop with complex landmarks (68,)."""
-    spokes, weights = _spoke_points(landmarks, size)
+    spokes = _spoke_points(landmarks, size)
     # In the source both gap rows lie on the mouth's middle line: the gap is shut.
     points = np.concatenate([landmarks, _gap_rows_at(landmarks, (0.5, 0.5)), spokes])
     layout = np.concatenate([_triangulation_layout(landmarks), spokes])
     triangles = Delaunay(np.stack([layout.real, layout.imag], axis=1)).simplices
-    return Mesh(points, weights, triangles.astype(np.int32))
+    return Mesh(points, _jaw_follow(landmarks, spokes[:SPOKE_COUNT]), triangles.astype(np.int32), size)
