@@ -12,6 +12,7 @@ from inference.errors import InputError
 from inference.image_io import load_photo
 from inference.render import RenderOptions, prepare_photo, render
 from inference.templates import IngestLimits, TemplateLibrary, clip_template
+from inference.video import probe
 
 EXIT_BAD_INPUT = 2
 
@@ -65,6 +66,8 @@ def _render(args) -> None:
     if args.template:
         template = TemplateLibrary(args.templates_dir).get(args.template)
     else:
+        if not probe(args.driving).has_audio:
+            raise CommandError(f"{args.driving.name} has no sound; a singing meme needs the song's audio.")
         bar, update = _stage_bar()
         with bar:
             template = clip_template(args.driving, args.cache_dir, progress=update)

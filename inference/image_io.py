@@ -20,18 +20,22 @@ def load_photo(path: Path | str, max_pixels: int = MAX_IMAGE_PIXELS, max_bytes: 
     size = path.stat().st_size
     if size > max_bytes:
         raise InputError(f"That file is {size / 2**20:.0f} MB; photos up to {max_bytes / 2**20:.0f} MB are accepted.")
+    too_large = "That image has too many pixels to process; please send a smaller photo."
     try:
         with warnings.catch_warnings():
+            # Pillow only warns about a likely bomb below twice its limit; refuse those too, before decoding.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 width, height = image.size
                 if width * height > max_pixels:
-                    raise InputError(f"That image is {width}x{height} pixels, too large to process; please send a smaller photo.")
+                    raise InputError(too_large)
                 if getattr(image, "n_frames", 1) > 1:
                     raise InputError("That image is animated; please send a still photo.")
                 image = ImageOps.exif_transpose(image)
                 return np.asarray(image.convert("RGB"))
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InputError(too_large) from None
+    except UnidentifiedImageError:
         raise InputError("That file is not an image I can read; please send a JPEG or PNG photo.") from None
     except OSError as error:
         raise InputError(f"That image looks damaged and could not be read ({error}).") from None

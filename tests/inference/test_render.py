@@ -1,0 +1,112 @@
+"""`memebot render` end to end, as a user runs it: real photo, real template, real ffmpeg, files a chat app can play."""
+import numpy as np
+import pytest
+import torch
+
+from bot.cli import main
+from inference.backends import FOMMAnimator
+from inference.fomm import FOMMConfig, load
+from inference.fomm.checkpoint import networks
+from inference.image_io import load_photo
+from inference.render import RenderOptions, prepare_photo, render
+from inference.templates import TemplateLibrary, clip_template
+from inference.video import VideoWriter, probe, read_frames
+from synth import demo
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("MEMEBOT_DATA_DIR", str(tmp_path / "data"))
+    for name in ("MEMEBOT_CHECKPOINT", "MEMEBOT_BACKEND"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path / "data"
+
+
+@pytest.fixture(scope="module")
+def short_clip(tmp_path_factory):
+    """A 1.2 s raw driving clip with sound, as an admin or a user would supply."""
+    return demo.write_driving_clip(tmp_path_factory.mktemp("clip") / "singing.mp4", seconds=1.2)
+
+
+def test_renders_the_demo_template_into_a_playable_labelled_video(data_dir, demo_photo, tmp_path, capsys):
+    out = tmp_path / "meme.mp4"
+    assert main(["render", "--template", "demo", "--image", str(demo_photo), "--out", str(out)]) == 0
+    summary = capsys.readouterr().out.strip()
+    assert summary.startswith(f"wrote {out}: 180 frames, 640x480") and "frames/s, landmarks)" in summary
+    info = probe(out)
+    assert (info.width, info.height, info.has_audio) == (640, 480, True)
+    assert info.duration == pytest.approx(7.2, abs=0.1)
+    frames = read_frames(out)
+    first = next(frames)
+    photo = load_photo(demo_photo)
+    assert np.abs(first[:100].astype(int) - photo[:100].astype(int)).mean() < 3  # the photo's background is kept
+    corner = first[-40:, -160:]
+    assert (corner > 230).any() and (corner < 90).any()  # the visible label
+
+
+def test_plain_mode_outputs_the_face_crop(data_dir, demo_photo, tmp_path):
+    out = tmp_path / "plain.mp4"
+    assert main(["render", "--template", "demo", "--image", str(demo_photo), "--out", str(out), "--no-paste-back"]) == 0
+    assert (probe(out).width, probe(out).height) == (256, 256)
+
+
+def test_a_raw_driving_clip_is_measured_once_and_cached(data_dir, demo_photo, short_clip, tmp_path):
+    for run in range(2):
+        out = tmp_path / f"meme{run}.mp4"
+        assert main(["render", "--driving", str(short_clip), "--image", str(demo_photo), "--out", str(out)]) == 0
+        assert len(list(read_frames(out))) == 30
+    assert len(list((data_dir / "cache" / "clips").iterdir())) == 1
+
+
+@pytest.mark.parametrize("case, message", [
+    ("not_an_image", "not an image"),
+    ("no_face", "couldn't find a face"),
+    ("unknown_template", "no template called 'nope'"),
+    ("corrupt_video", "not a video"),
+    ("silent_video", "has no sound"),
+    ("no_checkpoint", "no FOMM checkpoint is configured"),
+])
+def test_bad_input_is_one_clear_line_and_exit_status_2(case, message, data_dir, demo_photo, tmp_path, capsys):
+    image, source = demo_photo, ["--template", "demo"]
+    if case == "not_an_image":
+        image = tmp_path / "photo.jpg"
+        image.write_text("not really")
+    elif case == "no_face":
+        image = tmp_path / "wall.png"
+        from PIL import Image
+        Image.new("RGB", (320, 240), (120, 120, 120)).save(image)
+    elif case == "unknown_template":
+        source = ["--template", "nope"]
+    elif case == "corrupt_video":
+        (tmp_path / "clip.mp4").write_bytes(b"\x00" * 2048)
+        source = ["--driving", str(tmp_path / "clip.mp4")]
+    elif case == "silent_video":
+        with VideoWriter(tmp_path / "silent.mp4", 64, 64, 25) as writer:
+            writer.write(np.zeros((64, 64, 3), np.uint8))
+        source = ["--driving", str(tmp_path / "silent.mp4")]
+    extra = ["--backend", "fomm"] if case == "no_checkpoint" else []
+    out = tmp_path / "out.mp4"
+    assert main(["render", *source, "--image", str(image), "--out", str(out), *extra]) == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and error[0].startswith("memebot: error:") and message in error[0]
+    assert not out.exists()
+
+
+def test_fomm_backend_streams_batches_with_keypoints_computed_once(demo_photo, short_clip, tmp_path):
+    config = FOMMConfig.small()
+    torch.manual_seed(0)
+    checkpoint = tmp_path / "small.pth.tar"
+    torch.save({name: net.state_dict() for name, net in networks(config).items()}, checkpoint)
+    animator = FOMMAnimator(load(checkpoint, config=config), batch_size=8)
+    template = clip_template(short_clip, tmp_path / "cache")
+    prepared = prepare_photo(load_photo(demo_photo))
+    done = []
+    stats = render(prepared, template, animator, tmp_path / "fomm.mp4", RenderOptions(), audio=template.audio_path,
+                   progress=lambda frames, total: done.append((frames, total)))
+    assert done == [(8, 30), (16, 30), (24, 30), (30, 30)]
+    assert stats.backend == "fomm" and probe(tmp_path / "fomm.mp4").has_audio
+    assert template.cached_keypoints(animator.model.weights_id)["value"].shape == (30, config.num_kp, 2)
+
+
+def test_shipped_templates_are_listed(shipped_templates):
+    assert [t.slug for t in TemplateLibrary(shipped_templates).list()] == ["demo"]
