@@ -8,6 +8,7 @@ import numpy as np
 
 from inference.landmarks import ibug
 from inference.landmarks.curve import closed_curve
+from inference.landmarks.similarity import DRAW_SHIFT, as_drawable
 
 # How wide the gap must open (face scales) for the cavity to reach full strength.
 CAVITY_RAMP = 0.04
@@ -35,17 +36,14 @@ TEETH_COLOUR = np.array([222, 214, 198], np.float32)
 # Points of the gap outline (see Mesh.gap_outline): corners, and the upper and lower rows facing each other.
 GAP_CORNERS = (0, 4)
 GAP_UPPER, GAP_LOWER = np.array([1, 2, 3]), np.array([7, 6, 5])
-# Pixels of room around the inner lips for the feathered edges.
+# Pixels of room around the gap for the feathered edges.
 ROI_MARGIN = 6
-# cv2 draws polygons with this many fractional bits.
-SUBPIXEL_BITS = 4
 
 
 def _polygon_mask(z: np.ndarray, shape: tuple[int, int], feather: float) -> np.ndarray:
     """A soft float mask (0..1) of the polygon through complex points z, in window pixels."""
     mask = np.zeros(shape, np.uint8)
-    corners = np.round(np.stack([z.real, z.imag], axis=-1) * (1 << SUBPIXEL_BITS)).astype(np.int32)
-    cv2.fillPoly(mask, [corners], 255, cv2.LINE_AA, SUBPIXEL_BITS)
+    cv2.fillPoly(mask, [as_drawable(z)], 255, cv2.LINE_AA, DRAW_SHIFT)
     return cv2.GaussianBlur(mask.astype(np.float32) / 255, (0, 0), feather)
 
 
@@ -53,7 +51,7 @@ def _lip_colour(crop: np.ndarray, z: np.ndarray) -> np.ndarray:
     """Mean RGB of the lips: inside the outer lip line, outside the inner one."""
     lips = np.zeros(crop.shape[:2], np.uint8)
     for group, value in ((ibug.OUTER_LIPS, 255), (ibug.INNER_LIPS, 0)):
-        cv2.fillPoly(lips, [np.round(np.stack([z[group].real, z[group].imag], -1)).astype(np.int32)], value)
+        cv2.fillPoly(lips, [as_drawable(z[group])], value, cv2.LINE_8, DRAW_SHIFT)
     return np.array(cv2.mean(crop, lips)[:3], np.float32)
 
 

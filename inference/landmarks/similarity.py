@@ -7,6 +7,8 @@ import numpy as np
 
 # Reweighting rounds of the robust fit; the weights settle after a handful.
 ROBUST_ROUNDS = 6
+# Fractional bits of the fixed-point coordinates cv2 draws with, for sub-pixel polygons.
+DRAW_SHIFT = 4
 
 
 def as_complex(xy: np.ndarray) -> np.ndarray:
@@ -15,9 +17,9 @@ def as_complex(xy: np.ndarray) -> np.ndarray:
     return xy[..., 0] + 1j * xy[..., 1]
 
 
-def as_xy(z: np.ndarray) -> np.ndarray:
-    """Complex points (...,) back to float32 (..., 2) x, y."""
-    return np.stack([z.real, z.imag], axis=-1).astype(np.float32)
+def as_drawable(z: np.ndarray) -> np.ndarray:
+    """Complex points (...,) as cv2's fixed-point int32 (..., 2); draw them with shift=DRAW_SHIFT."""
+    return np.round(np.stack([z.real, z.imag], axis=-1) * (1 << DRAW_SHIFT)).astype(np.int32)
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,8 @@ import cv2
 import numpy as np
 
 from inference.landmarks.mesh import Mesh
+from inference.landmarks.similarity import DRAW_SHIFT, as_drawable
 
-# Triangle corners are rasterised with this many fractional bits, so slow motion does not step by whole pixels.
-SUBPIXEL_BITS = 4
 # Relative singular value below which a collapsed output triangle (lips or lids pressed shut) is treated as
 # a line: the pseudo-inverse then maps along it instead of blowing up across it.
 COLLAPSE_RCOND = 1e-3
@@ -45,12 +44,13 @@ class PiecewiseAffineWarp:
     def _rasterise(self, corners: np.ndarray) -> None:
         """Fill triangle_ids with the triangle under each output pixel."""
         self.triangle_ids.fill(len(corners))
-        fixed = np.round(np.stack([corners.real, corners.imag], axis=-1) * (1 << SUBPIXEL_BITS)).astype(np.int32)
+        # Sub-pixel corners, so slow motion does not step by whole pixels.
+        fixed = as_drawable(corners)
         # Thinnest first: a collapsed triangle (a shut gap) is all edge, and its wider neighbours, drawn
         # after it, claim those pixels with their exact maps.
         area = np.abs(np.linalg.det(_edges(corners)))
         for index in np.argsort(area):
-            cv2.fillConvexPoly(self.triangle_ids, fixed[index], int(index), cv2.LINE_8, SUBPIXEL_BITS)
+            cv2.fillConvexPoly(self.triangle_ids, fixed[index], int(index), cv2.LINE_8, DRAW_SHIFT)
 
     def __call__(self, points: np.ndarray) -> np.ndarray:
         """The source warped so its control points land on complex `points` (n,)."""
