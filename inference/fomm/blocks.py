@@ -12,14 +12,9 @@ def channel_width(block_expansion: int, max_features: int, level: int) -> int:
 @torch.no_grad()
 def fold_batchnorm(conv: nn.Conv2d, norm: nn.BatchNorm2d) -> None:
     """Fold an eval-mode BatchNorm that directly follows `conv` into the conv's weight and bias."""
-    # float64 so that folding adds no rounding beyond the final cast to the weights' dtype
-    scale = norm.weight.double() / torch.sqrt(norm.running_var.double() + norm.eps)
-    bias = conv.bias.double()
-    dtype = conv.weight.dtype
-    # new tensors rather than in-place writes: the loaded ones may be read-only file mappings
-    conv.weight = nn.Parameter((conv.weight.double() * scale.view(-1, 1, 1, 1)).to(dtype), requires_grad=False)
-    conv.bias = nn.Parameter(((bias - norm.running_mean.double()) * scale + norm.bias.double()).to(dtype),
-                             requires_grad=False)
+    scale = norm.weight / torch.sqrt(norm.running_var + norm.eps)
+    conv.weight.mul_(scale.view(-1, 1, 1, 1))
+    conv.bias.sub_(norm.running_mean).mul_(scale).add_(norm.bias)
 
 
 class ConvNormReLU(nn.Module):
@@ -130,8 +125,9 @@ class Hourglass(nn.Module):
 
 
 def gaussian_kernel(size: int, sigma: float) -> torch.Tensor:
-    """Normalised 2-D Gaussian of shape (size, size)."""
-    ax = torch.arange(size, dtype=torch.float32)
+    """Normalised 2-D Gaussian of shape (size, size), on the CPU."""
+    # an explicit CPU device even under torch.device("meta"): the meta versions of these ops import slowly
+    ax = torch.arange(size, dtype=torch.float32, device="cpu")
     g = torch.exp(-((ax - (size - 1) / 2) ** 2) / (2 * sigma**2))
     kernel = g.view(-1, 1) * g.view(1, -1)
     return kernel / kernel.sum()

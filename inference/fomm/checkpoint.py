@@ -53,12 +53,13 @@ def read_state_dicts(path: str | os.PathLike) -> StateDicts:
 
 
 def _read_safetensors(path: str | os.PathLike) -> dict[str, dict[str, torch.Tensor]]:
-    """{part: state dict} from a converted file whose keys are `<part>.<key>` (memory-mapped, no copy)."""
+    """{part: state dict} from a converted file whose keys are `<part>.<key>`."""
     entries: dict[str, dict[str, torch.Tensor]] = {}
     with safe_open(path, framework="pt") as f:
         for name in f.keys():
             part, _, key = name.partition(".")
-            entries.setdefault(part, {})[key] = f.get_tensor(name)
+            # copied out of the file mapping: a few tensors kept as views would keep all its pages resident
+            entries.setdefault(part, {})[key] = f.get_tensor(name).clone()
     return entries
 
 

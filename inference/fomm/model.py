@@ -24,18 +24,21 @@ def _inference(method):
 class FOMM:
     """A First Order Motion Model in eval mode on one device, optimised for inference unless told not to.
 
-    optimize: fold BatchNorm into the convs, sub-pixel up blocks, channels-last memory (same within 1e-4);
+    It takes over the two networks given (optimising changes them in place); `load` is the usual way in.
+
+    optimize: fold BatchNorm into the convs and use sub-pixel up blocks (same results within 1e-4);
+    channels_last: keep weights and activations channels-last (faster convs on CPU and on CUDA tensor cores);
     dtype: run under torch.autocast with this dtype (e.g. torch.float16 on CUDA); None means fp32.
     """
 
     def __init__(self, kp_detector: KPDetector, generator: OcclusionAwareGenerator, config: FOMMConfig,
                  weights_id: str, device: str | torch.device = "cpu", dtype: torch.dtype | None = None,
-                 optimize: bool = True):
+                 optimize: bool = True, channels_last: bool = True):
         self.config = config
         self.weights_id = weights_id
         self.device = torch.device(device)
         self.dtype = dtype
-        self.memory_format = torch.channels_last if optimize else torch.contiguous_format
+        self.memory_format = torch.channels_last if channels_last else torch.contiguous_format
         for network in (kp_detector, generator):
             network.eval().requires_grad_(False)
             if optimize:
@@ -82,11 +85,16 @@ class FOMM:
 
 
 def load(path: str | os.PathLike, device: str | torch.device = "cpu", config: FOMMConfig = FOMMConfig(),
-         dtype: torch.dtype | None = None, optimize: bool = True) -> FOMM:
-    """Load an official vox checkpoint (.pth.tar) or its converted .safetensors; CheckpointError if unusable."""
+         dtype: torch.dtype | None = None, optimize: bool = True, channels_last: bool = True) -> FOMM:
+    """Load an official vox checkpoint (.pth.tar) or its converted .safetensors; CheckpointError if unusable.
+
+    optimize, channels_last and dtype: see FOMM.
+    """
     state_dicts = read_checkpoint(path, config)
+    digest = weights_id(state_dicts)
     with torch.device("meta"):  # the loaded tensors replace every parameter, so skip the random init
         built = networks(config)
     for part, network in built.items():
-        network.load_state_dict(state_dicts[part], strict=True, assign=True)
-    return FOMM(built["kp_detector"], built["generator"], config, weights_id(state_dicts), device, dtype, optimize)
+        # pop: the modules become the only owners, so tensors replaced while optimising are freed at once
+        network.load_state_dict(state_dicts.pop(part), strict=True, assign=True)
+    return FOMM(built["kp_detector"], built["generator"], config, digest, device, dtype, optimize, channels_last)

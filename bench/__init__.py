@@ -1,0 +1,1 @@
+"""Benchmarks of the project's render paths (`python -m bench`)."""

@@ -1,0 +1,4 @@
+"""`python -m bench`: the FOMM render benchmark."""
+from bench.fomm_bench import main
+
+main()

@@ -1,0 +1,1 @@
+"""Tests of the First Order Motion Model package."""
