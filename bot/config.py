@@ -9,7 +9,6 @@ from pathlib import Path
 from dotenv import find_dotenv, load_dotenv
 
 DEFAULT_DATA_DIR = Path("data")
-DEFAULT_TEMPLATE_DIRS = (Path("templates"),)
 DEFAULT_DEVICE = "cpu"
 DEFAULT_USER_DAILY_QUOTA = 5
 DEFAULT_CHAT_DAILY_QUOTA = 30
@@ -39,7 +38,7 @@ class Settings:
 
     data_dir: Path = DEFAULT_DATA_DIR
     database_url: str = ""
-    template_dirs: tuple[Path, ...] = DEFAULT_TEMPLATE_DIRS
+    templates_dir: Path | None = None  # admin-added templates; None = <data dir>/templates
     checkpoint: Path | None = None
     backend: str | None = None
     device: str = DEFAULT_DEVICE
@@ -65,7 +64,7 @@ class Settings:
     def __post_init__(self) -> None:
         # Paths are stored in the database, so they must not depend on the working directory.
         object.__setattr__(self, "data_dir", self.data_dir.resolve())
-        object.__setattr__(self, "template_dirs", tuple(path.resolve() for path in self.template_dirs))
+        object.__setattr__(self, "templates_dir", (self.templates_dir or self.data_dir / "templates").resolve())
         if self.checkpoint is not None:
             object.__setattr__(self, "checkpoint", self.checkpoint.resolve())
         if not self.database_url:
@@ -95,7 +94,7 @@ class Settings:
         return cls(
             data_dir=env.path("MEMEBOT_DATA_DIR") or DEFAULT_DATA_DIR,
             database_url=env.text("MEMEBOT_DATABASE_URL") or "",
-            template_dirs=env.paths("MEMEBOT_TEMPLATE_DIRS") or DEFAULT_TEMPLATE_DIRS,
+            templates_dir=env.path("MEMEBOT_TEMPLATES_DIR"),
             checkpoint=env.path("MEMEBOT_CHECKPOINT"),
             backend=env.choice("MEMEBOT_BACKEND", BACKENDS),
             device=env.text("MEMEBOT_DEVICE") or DEFAULT_DEVICE,
@@ -133,9 +132,6 @@ class _Reader:
     def path(self, name: str) -> Path | None:
         value = self.text(name)
         return Path(value).expanduser() if value else None
-
-    def paths(self, name: str) -> tuple[Path, ...]:
-        return tuple(Path(item).expanduser() for item in self._items(name))
 
     def choice(self, name: str, choices: tuple[str, ...]) -> str | None:
         value = self.text(name)

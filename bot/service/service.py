@@ -26,7 +26,7 @@ class MemeService:
         self.db = db
         self.queue = queue
         self.consent = Consent(db, settings)
-        self.templates = Templates(db)
+        self.templates = Templates(db, settings)
         self.renders = Renders(db, settings, queue, self.consent)
         self.admin = Admin(db, settings, self.templates)
         self.privacy = Privacy(db, settings, queue)
@@ -34,13 +34,14 @@ class MemeService:
     @classmethod
     @contextlib.asynccontextmanager
     async def running(cls, settings: Settings, *, factory: str = DEFAULT_FACTORY) -> AsyncIterator[MemeService]:
-        """Migrate the database, start the render queue and the retention sweep; stop them all on exit."""
+        """Migrate, start the render queue, list the templates, sweep now and then; stop it all on exit."""
         await upgrade(settings.database_url)
         db = Database(settings.database_url)
         queue = LocalRenderQueue(db, settings, factory=factory)
         try:
             await queue.start()
             service = cls(settings, db, queue)
+            await service.templates.sync()
             sweeper = asyncio.create_task(service.privacy.sweep_forever(), name="memebot-retention-sweep")
             try:
                 yield service

@@ -1,13 +1,17 @@
-"""The catalogue of song templates users can pick from."""
+"""The catalogue of song templates users can pick from, mirrored from the folders the renderers read."""
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 
+from bot.config import Settings
+from bot.queue.local import renderer_options
 from bot.store.database import Database
 from bot.store.models import Template
+from inference.api import RendererSettings, template_library
 
 
 @dataclass(frozen=True)
@@ -22,14 +26,22 @@ class TemplateInfo:
 class Templates:
     """Lists and registers templates; the render workers find their files by slug."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, settings: Settings) -> None:
         self._db = db
+        self._settings = settings
 
     async def list(self) -> list[TemplateInfo]:
         """Every template, by slug."""
         async with self._db.transaction() as session:
             rows = await session.scalars(select(Template).order_by(Template.slug))
             return [TemplateInfo(row.slug, row.title, row.duration_seconds) for row in rows]
+
+    async def sync(self) -> list[str]:
+        """Register every template the renderers can find (shipped and admin-added); their slugs."""
+        found = await asyncio.to_thread(self._templates_on_disk)
+        for slug, title, duration, folder, added_by in found:
+            await self.register(slug, title, duration, folder, added_by)
+        return [slug for slug, *_ in found]
 
     async def register(self, slug: str, title: str, duration_seconds: float, path: Path, added_by: str) -> None:
         """Add a template, or update the one with this slug."""
@@ -40,3 +52,10 @@ class Templates:
             template.path = str(path)
             template.added_by = added_by
             session.add(template)
+
+    def _templates_on_disk(self) -> list[tuple[str, str, float, Path, str]]:
+        library = template_library(RendererSettings(**renderer_options(self._settings)))
+        return [
+            (found.slug, found.meta.title, found.meta.duration, found.folder, found.meta.added_by or "shipped")
+            for found in library.list()
+        ]

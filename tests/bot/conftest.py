@@ -20,7 +20,6 @@ from synth.face import CONDUCTOR, SINGER, draw_face
 from tests.bot.fakes import ParkedQueue
 
 REPO = Path(__file__).resolve().parents[2]
-TEMPLATES = REPO / "templates"
 ALICE = UserRef("telegram", "1001")
 BOB = UserRef("telegram", "1002")
 ADMIN = UserRef("discord", "42")
@@ -36,7 +35,6 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
     def make(**overrides: object) -> Settings:
         fields = {
             "data_dir": tmp_path / "data",
-            "template_dirs": (TEMPLATES,),
             "backend": "landmarks",
             "admins": frozenset({str(ADMIN)}),
             "shutdown_grace_seconds": 2.0,
@@ -80,7 +78,7 @@ async def parked_service(make_settings: Callable[..., Settings]) -> AsyncIterato
         await upgrade(settings.database_url)
         databases.append(db := Database(settings.database_url))
         service = MemeService(settings, db, ParkedQueue(db))
-        await register_demo(service)
+        await service.templates.sync()
         return service
 
     yield build
@@ -94,15 +92,9 @@ async def running_service(make_settings: Callable[..., Settings]) -> AsyncIterat
     async with contextlib.AsyncExitStack() as stack:
 
         async def build(factory: str = DEFAULT_FACTORY, **overrides: object) -> MemeService:
-            service = await stack.enter_async_context(MemeService.running(make_settings(**overrides), factory=factory))
-            await register_demo(service)
-            return service
+            return await stack.enter_async_context(MemeService.running(make_settings(**overrides), factory=factory))
 
         yield build
-
-
-async def register_demo(service: MemeService) -> None:
-    await service.templates.register("demo", "Demo song", 3.0, TEMPLATES / "demo", added_by="tests")
 
 
 async def consenting(service: MemeService, *users: UserRef) -> None:

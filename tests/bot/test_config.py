@@ -14,6 +14,7 @@ def test_defaults_put_everything_in_the_data_folder():
     assert settings.admin_daily_quota == 0
     assert settings.label == "AI-generated"
     assert settings.backend is None
+    assert settings.templates_dir == Path("data", "templates").resolve()
 
 
 def test_values_are_read_and_typed(tmp_path):

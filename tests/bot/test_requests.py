@@ -1,7 +1,7 @@
 """Requests that are refused before anything is queued say why, and keep no photo."""
 import pytest
 
-from bot.service import BadPhoto, UnknownTemplate
+from bot.service import BadPhoto, TemplateInfo, UnknownTemplate
 from tests.bot.conftest import ALICE, GROUP, consenting
 
 
@@ -27,3 +27,8 @@ async def test_a_photo_over_the_size_limit_is_refused(parked_service, photo):
     await consenting(service, ALICE)
     with pytest.raises(BadPhoto, match=r"under 0\.001 MB"):
         await service.renders.request(ALICE, GROUP, "demo", photo())
+
+
+async def test_the_catalogue_lists_the_templates_the_renderers_can_find(parked_service):
+    service = await parked_service()
+    assert TemplateInfo("demo", "Demo Song (synthesised)", 7.2) in await service.templates.list()

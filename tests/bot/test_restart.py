@@ -6,7 +6,7 @@ import sys
 
 from bot.queue import Finished
 from bot.store.models import Job, JobState
-from tests.bot.conftest import ALICE, GROUP, REPO, TEMPLATES, consenting, follow
+from tests.bot.conftest import ALICE, GROUP, REPO, consenting, follow
 
 
 async def _kill_mid_render(settings, job_id):
@@ -14,7 +14,6 @@ async def _kill_mid_render(settings, job_id):
     env = os.environ | {
         "MEMEBOT_DATA_DIR": str(settings.data_dir),
         "MEMEBOT_DATABASE_URL": settings.database_url,
-        "MEMEBOT_TEMPLATE_DIRS": str(TEMPLATES),
         "MEMEBOT_BACKEND": "landmarks",
     }
     bot = await asyncio.create_subprocess_exec(
