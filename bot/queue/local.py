@@ -30,7 +30,6 @@ TIMED_OUT = "The render took longer than {limit:g} seconds and was stopped. " + 
 BROKE = f"Something went wrong while rendering. {REFUNDED}"
 PHOTO_GONE = f"Your photo is no longer here; please send it again. {REFUNDED}"
 GAVE_UP = f"The render was interrupted too many times. {REFUNDED}"
-EXPIRED = "This video has already been deleted; please ask again."
 
 
 def renderer_options(settings: Settings) -> dict[str, Any]:
@@ -38,7 +37,7 @@ def renderer_options(settings: Settings) -> dict[str, Any]:
     return {
         "checkpoint": settings.checkpoint,
         "backend": settings.backend,
-        "template_dirs": settings.template_dirs,
+        "template_dirs": (settings.templates_dir,),  # the shipped templates are always included
         "device": settings.device,
         "label": settings.label,
     }
@@ -78,8 +77,14 @@ class LocalRenderQueue:
             self._pending.put_nowait(job_id)
         options = renderer_options(self._settings)
         self._workers = [_Worker(RenderProcess(self._factory, options)) for _ in range(self._settings.render_workers)]
-        backends = await asyncio.gather(*(worker.process.start() for worker in self._workers))
-        self._backend = backends[0]
+        try:
+            # A task group: if one renderer fails to build, the others are cancelled (and killed) too.
+            async with asyncio.TaskGroup() as group:
+                for worker in self._workers:
+                    group.create_task(worker.process.start())
+        except* RendererCrashed as failures:
+            raise failures.exceptions[0] from None
+        self._backend = self._workers[0].process.backend
         for worker in self._workers:
             worker.task = asyncio.create_task(self._work(worker), name="memebot-render-worker")
 
@@ -118,7 +123,10 @@ class LocalRenderQueue:
         return True
 
     async def subscribe(self, job_id: int) -> AsyncIterator[JobEvent]:
-        """The job's current state, then its events up to and including the outcome."""
+        """The job's current state, then its events up to and including the outcome.
+
+        Raises LookupError if there is no such job (any more: forgotten, or swept after retention).
+        """
         with self._subscriptions.listen(job_id) as inbox:
             # Listen before reading the state, so no event falls between the two.
             event = await self._current_state(job_id)
@@ -264,10 +272,8 @@ class LocalRenderQueue:
                     return Queued(job_id, await jobs.position(job_id))
                 case JobState.RUNNING:
                     return Started(job_id, job.attempts)
-                case JobState.DONE if job.output_path is not None:
-                    return Finished(job_id, Path(job.output_path))
                 case JobState.DONE:
-                    return Failed(job_id, EXPIRED)
+                    return Finished(job_id, Path(job.output_path))
                 case JobState.FAILED:
                     return Failed(job_id, job.error or BROKE)
                 case JobState.CANCELLED:

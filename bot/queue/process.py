@@ -47,6 +47,9 @@ class RenderProcess:
         child_end.close()  # so the parent sees end-of-file when the child dies
         try:
             ready = await self._receive()
+        except RendererCrashed as crash:
+            await self.kill()
+            raise RendererCrashed(f"the renderer could not be built: {crash} (its traceback is above)") from None
         except BaseException:
             await self.kill()
             raise

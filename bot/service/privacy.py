@@ -11,9 +11,10 @@ from sqlalchemy import delete, select
 from bot.config import Settings
 from bot.queue.protocol import RenderQueue
 from bot.service.identity import UserRef
+from bot.store import quota
 from bot.store.database import Database
 from bot.store.jobs import Jobs
-from bot.store.models import ConsentRecord, Job, JobState, QuotaUsage, User, utcnow
+from bot.store.models import ConsentRecord, QuotaUsage, User, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,8 @@ SUMMARY = (
     "and how many videos you made today;\n"
     "- for each video: the song, a SHA-256 hash of your photo, a face fingerprint (so the same face and "
     "song can reuse the earlier video instead of rendering again), and the video itself.\n"
-    "Your photo is deleted as soon as its video is made or fails. Videos are deleted after {retention:g} hours. "
+    "Your photo is deleted as soon as its video is made or fails. Each video, and everything noted about it, "
+    "is deleted {retention:g} hours later. "
     'Every video is marked "{label}". Ask me to forget you and all of this is deleted at once; '
     "if you are banned, only the ban itself is kept. Admin actions such as bans stay in an audit log."
 )
@@ -49,39 +51,31 @@ class Privacy:
             row = await session.scalar(
                 select(User).where(User.platform == user.platform, User.platform_user_id == user.id)
             )
-            if row is None:
-                return
-            jobs = await Jobs(session).of_user(row.id)
-        for job in jobs:
-            if job.state == JobState.QUEUED:
-                await self._queue.cancel(job.id)
+            waiting = await Jobs(session).queued_of_user(row.id) if row else []
+        if row is None:
+            return
+        for job_id in waiting:
+            await self._queue.cancel(job_id)  # so whoever follows the job hears it end
         async with self._db.transaction() as session:
-            if row.banned:
-                # Forgetting must not lift a ban: keep the bare user row with its flag.
-                for model in (Job, ConsentRecord, QuotaUsage):
-                    await session.execute(delete(model).where(model.user_id == row.id))
-            else:
-                await session.execute(delete(User).where(User.id == row.id))  # the rest cascades
-        for job in jobs:
-            for path in (job.photo_path, job.output_path):
-                if path is not None:
-                    Path(path).unlink(missing_ok=True)
+            files = await Jobs(session).delete_of_user(row.id)
+            for model in (ConsentRecord, QuotaUsage):
+                await session.execute(delete(model).where(model.user_id == row.id))
+            if not row.banned:  # forgetting must not lift a ban: a banned user keeps a bare row
+                await session.execute(delete(User).where(User.id == row.id))
+        _delete_files(files)
 
     async def sweep(self) -> int:
-        """Delete videos older than the retention time, and photos a stop left behind; the number of files."""
+        """Delete what is past retention (jobs, their videos, old counters) and stray photos; the number of files."""
         cutoff = utcnow() - timedelta(hours=self._settings.output_retention_hours)
-        deleted = 0
         async with self._db.transaction() as session:
             jobs = Jobs(session)
-            for job in await jobs.outputs_finished_before(cutoff):
-                Path(job.output_path).unlink(missing_ok=True)
-                await jobs.forget_output(job.id)
-                deleted += 1
+            files = await jobs.delete_ended_before(cutoff)
             for job in await jobs.ended_with_photo():
-                Path(job.photo_path).unlink(missing_ok=True)
+                files.append(Path(job.photo_path))
                 await jobs.forget_photo(job.id)
-                deleted += 1
-        return deleted
+            await quota.forget_before(session, quota.today() - timedelta(days=1))
+        _delete_files(files)
+        return len(files)
 
     async def sweep_forever(self, interval: float = SWEEP_INTERVAL_SECONDS) -> None:
         """Sweep now and then every `interval` seconds, until cancelled."""
@@ -92,3 +86,8 @@ class Privacy:
             except Exception:
                 log.exception("retention sweep failed; trying again later")
             await asyncio.sleep(interval)
+
+
+def _delete_files(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)

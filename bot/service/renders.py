@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from inference.api import InputError, inspect_photo
 from sqlalchemy import select
 
 from bot.config import Settings
@@ -22,6 +21,7 @@ from bot.service.quota import Quotas, Usage
 from bot.store.database import Database
 from bot.store.jobs import Jobs
 from bot.store.models import Job, Template, utcnow
+from inference.api import InputError, inspect_photo
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store import quota
@@ -75,10 +75,6 @@ class Jobs:
         """Record that the job's photo file is gone."""
         await self._session.execute(update(Job).where(Job.id == job_id).values(photo_path=None))
 
-    async def forget_output(self, job_id: int) -> None:
-        """Record that the job's video file is gone."""
-        await self._session.execute(update(Job).where(Job.id == job_id).values(output_path=None))
-
     async def mark_delivered(self, job_id: int) -> bool:
         """Note that the adapter gave the user the result; False if it already had been."""
         statement = update(Job).where(Job.id == job_id, Job.delivered_at.is_(None)).values(delivered_at=utcnow())
@@ -118,13 +114,23 @@ class Jobs:
         query = select(Job).where(Job.state.not_in(ACTIVE_STATES), Job.photo_path.is_not(None))
         return list(await self._session.scalars(query))
 
-    async def outputs_finished_before(self, cutoff: datetime) -> list[Job]:
-        """Jobs whose video is older than `cutoff`."""
-        query = select(Job).where(Job.output_path.is_not(None), Job.finished_at < cutoff)
+    async def queued_of_user(self, user_id: int) -> list[int]:
+        """The user's waiting jobs."""
+        query = select(Job.id).where(Job.user_id == user_id, Job.state == JobState.QUEUED)
         return list(await self._session.scalars(query))
 
-    async def of_user(self, user_id: int) -> list[Job]:
-        return list(await self._session.scalars(select(Job).where(Job.user_id == user_id)))
+    async def delete_of_user(self, user_id: int) -> list[Path]:
+        """Delete every job of the user; the photo and video files they named, for the caller to delete."""
+        return await self._delete(Job.user_id == user_id)
+
+    async def delete_ended_before(self, cutoff: datetime) -> list[Path]:
+        """Delete jobs that ended before `cutoff`; the files they named, for the caller to delete."""
+        return await self._delete(Job.state.not_in(ACTIVE_STATES) & (Job.finished_at < cutoff))
+
+    async def _delete(self, condition: ColumnElement[bool]) -> list[Path]:
+        # One DELETE ... RETURNING: a job inserted meanwhile is either deleted and listed, or left alone.
+        deleted = await self._session.execute(delete(Job).where(condition).returning(Job.photo_path, Job.output_path))
+        return [Path(path) for row in deleted for path in row if path is not None]
 
     async def _move(self, job_id: int, sources: tuple[JobState, ...], **values: object) -> Job | None:
         statement = (

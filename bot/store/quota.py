@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import Job, QuotaUsage
@@ -59,6 +59,11 @@ async def refund(session: AsyncSession, job: Job) -> None:
             .where(_is(owner, job.quota_day), QuotaUsage.used > 0)
             .values(used=QuotaUsage.used - 1)
         )
+
+
+async def forget_before(session: AsyncSession, day: date) -> None:
+    """Delete the counters of days before `day`: no refund reaches back that far."""
+    await session.execute(delete(QuotaUsage).where(QuotaUsage.day < day))
 
 
 def _is(owner: Owner, day: date):

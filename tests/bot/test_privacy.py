@@ -4,9 +4,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.queue import Failed
 from bot.service import Banned, QueuedRender
 from bot.store.models import ConsentRecord, Job, QuotaUsage, User, utcnow
+from bot.store.quota import today
 from tests.bot.conftest import ADMIN, ALICE, GROUP, consenting, follow
 
 
@@ -51,7 +51,7 @@ async def test_forgetting_a_banned_user_keeps_only_the_ban(parked_service, photo
         await service.renders.request(ALICE, GROUP, "demo", photo())
 
 
-async def test_the_sweep_deletes_videos_past_retention(running_service, photo):
+async def test_the_sweep_deletes_videos_and_their_jobs_past_retention(running_service, photo):
     service = await running_service(output_retention_hours=1.0, max_jobs_in_flight=2)
     await consenting(service, ALICE)
     done = await service.renders.request(ALICE, GROUP, "demo", photo())
@@ -60,10 +60,12 @@ async def test_the_sweep_deletes_videos_past_retention(running_service, photo):
 
     async with service.db.transaction() as session:
         await session.execute(update(Job).values(finished_at=utcnow() - timedelta(hours=2)))
+        await session.execute(update(QuotaUsage).values(day=today() - timedelta(days=3)))
     assert await service.privacy.sweep() == 1
     assert not video.exists()
-    expired = Failed(done.job_id, "This video has already been deleted; please ask again.")
-    assert (await follow(service, done.job_id))[-1] == expired
+    assert (await _count(service, Job), await _count(service, QuotaUsage)) == (0, 0)
+    with pytest.raises(LookupError):
+        await follow(service, done.job_id)
     assert isinstance(await service.renders.request(ALICE, GROUP, "demo", photo()), QueuedRender)  # no stale cache
 
 
@@ -80,5 +82,5 @@ async def test_the_sweep_deletes_a_photo_left_behind_by_a_stop(parked_service, p
 async def test_the_privacy_summary_says_what_is_kept_and_for_how_long(parked_service):
     service = await parked_service(output_retention_hours=48.0)
     summary = service.privacy.summary()
-    assert "deleted after 48 hours" in summary and '"AI-generated"' in summary
+    assert "deleted 48 hours later" in summary and '"AI-generated"' in summary
     assert "photo is deleted as soon as" in summary and "forget you" in summary

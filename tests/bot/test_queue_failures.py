@@ -4,7 +4,7 @@ from pathlib import Path
 
 from bot.queue import Cancelled, Failed, Finished, Started
 from bot.store.models import Job, JobState
-from tests.bot.conftest import ALICE, GROUP, TEMPLATES, consenting, follow
+from tests.bot.conftest import ALICE, GROUP, consenting, follow
 
 SABOTAGED = "tests.bot.renderers:Sabotaged"
 
@@ -12,7 +12,7 @@ SABOTAGED = "tests.bot.renderers:Sabotaged"
 async def _sabotaged_service(running_service, **overrides):
     service = await running_service(factory=SABOTAGED, **({"shutdown_grace_seconds": 0.5} | overrides))
     for failure in ("crash", "hang", "reject", "raise"):
-        await service.templates.register(failure, failure, 3.0, TEMPLATES / "demo", added_by="tests")
+        await service.templates.register(failure, failure, 1.0, service.settings.templates_dir / failure, "tests")
     await consenting(service, ALICE)
     return service
 
@@ -36,10 +36,10 @@ async def test_a_crashed_renderer_fails_the_job_refunds_it_and_is_restarted(runn
 
 
 async def test_a_render_over_the_time_limit_is_stopped(running_service, photo):
-    service = await _sabotaged_service(running_service, job_time_limit_seconds=2.0)
+    service = await _sabotaged_service(running_service, job_time_limit_seconds=6.0)
     hung = await service.renders.request(ALICE, GROUP, "hang", photo())
     outcome = (await follow(service, hung.job_id))[-1]
-    reason = "The render took longer than 2 seconds and was stopped. Your quota was refunded."
+    reason = "The render took longer than 6 seconds and was stopped. Your quota was refunded."
     assert outcome == Failed(hung.job_id, reason)
     assert (await service.renders.usage(ALICE, GROUP)).used == 0
 

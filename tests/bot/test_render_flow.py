@@ -9,7 +9,7 @@ from bot.store.models import Job, JobState
 from tests.bot.conftest import ALICE, BOB, GROUP, consenting, follow
 
 
-async def test_a_photo_becomes_a_labelled_video_and_is_then_deleted(running_service, photo):
+async def test_a_photo_becomes_a_video_and_is_then_deleted(running_service, photo):
     service = await running_service()
     await consenting(service, ALICE)
     reply_to = {"chat_id": -100500, "message_id": 7}
