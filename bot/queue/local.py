@@ -93,10 +93,10 @@ class LocalRenderQueue:
         if self._stopped:
             return
         self._closing = True
+        tasks = [worker.task for worker in self._workers if worker.task is not None]
         for worker in self._workers:
-            if worker.job_id is None:
-                worker.task.cancel()
-        tasks = [worker.task for worker in self._workers]
+            if worker.job_id is None and worker.task is not None:
+                worker.task.cancel()  # idle: nothing to wait for
         if tasks:
             grace = self._settings.shutdown_grace_seconds if grace is None else grace
             _, unfinished = await asyncio.wait(tasks, timeout=grace)

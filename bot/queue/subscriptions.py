@@ -34,6 +34,7 @@ class Subscriptions:
         return list(self._inboxes)
 
     def publish(self, event: JobEvent) -> None:
+        """Hand the event to everyone listening to its job."""
         for inbox in self._inboxes.get(event.job_id, ()):
             inbox.put_nowait(event)
 

@@ -26,7 +26,7 @@ from inference.api import InputError, inspect_photo
 
 @dataclass(frozen=True)
 class QueuedRender:
-    """The request is in line; follow it with `queue.subscribe(job_id)`."""
+    """The request is in line (position 1 runs next; 0: it already started); follow it with `queue.subscribe`."""
 
     job_id: int
     position: int

@@ -1,4 +1,6 @@
 """Requests that are refused before anything is queued say why, and keep no photo."""
+import cv2
+import numpy as np
 import pytest
 
 from bot.service import BadPhoto, TemplateInfo, UnknownTemplate
@@ -32,3 +34,13 @@ async def test_a_photo_over_the_size_limit_is_refused(parked_service, photo):
 async def test_the_catalogue_lists_the_templates_the_renderers_can_find(parked_service):
     service = await parked_service()
     assert TemplateInfo("demo", "Demo Song (synthesised)", 7.2) in await service.templates.list()
+
+
+async def test_a_photo_without_a_face_is_refused_with_the_renderers_reason(parked_service, photo):
+    service = await parked_service()
+    await consenting(service, ALICE)
+    _, blank = cv2.imencode(".png", np.full((256, 256, 3), 255, np.uint8))
+    with pytest.raises(BadPhoto) as refusal:
+        await service.renders.request(ALICE, GROUP, "demo", photo(blank.tobytes()))
+    assert "face" in refusal.value.message
+    assert not list(service.settings.photos_dir.iterdir())
