@@ -49,7 +49,7 @@ class RenderProcess:
             ready = await self._receive()
         except RendererCrashed as crash:
             await self.kill()
-            raise RendererCrashed(f"the renderer could not be built: {crash} (its traceback is above)") from None
+            raise RendererCrashed(f"the renderer could not be built: {crash}; its own error is on stderr") from None
         except BaseException:
             await self.kill()
             raise
