@@ -42,7 +42,8 @@ def read_state_dicts(path: str | os.PathLike) -> StateDicts:
         raise CheckpointError(f"{path}: not a checkpoint dict (found {type(entries).__name__})")
     missing = [part for part in PARTS if part not in entries]
     if missing:
-        raise CheckpointError(f"{path}: missing entries: {', '.join(missing)} (found: {_listing(sorted(map(str, entries)))})")
+        found = _listing(sorted(map(str, entries)))
+        raise CheckpointError(f"{path}: missing entries: {', '.join(missing)} (found: {found})")
     state_dicts = {}
     for part in PARTS:
         entry = entries[part]
@@ -115,6 +116,9 @@ def convert_checkpoint(src: str | os.PathLike, dst: str | os.PathLike, config: F
     dst = Path(dst)
     tmp = dst.with_name(dst.name + ".part")  # written aside and renamed: a half-written file never has the name
     tensors = {f"{part}.{key}": t.contiguous() for part in PARTS for key, t in state_dicts[part].items()}
-    save_file(tensors, tmp, metadata={"source": Path(src).name, "weights_id": weights_id(state_dicts)})
-    tmp.replace(dst)
+    try:
+        save_file(tensors, tmp, metadata={"source": Path(src).name, "weights_id": weights_id(state_dicts)})
+        tmp.replace(dst)
+    finally:
+        tmp.unlink(missing_ok=True)
     return dst

@@ -4,6 +4,7 @@ import functools
 import os
 
 import torch
+
 from .checkpoint import networks, read_checkpoint, weights_id
 from .config import FOMMConfig
 from .generator import OcclusionAwareGenerator, SourceEncoding
