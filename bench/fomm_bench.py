@@ -57,6 +57,7 @@ def peak_rss_of(fn, *args, **kwargs):
 
 
 def _with_peak_rss(fn, args, kwargs):
+    """fn's result and this (child) process's peak RSS."""
     result = fn(*args, **kwargs)
     return result, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
 
@@ -71,6 +72,7 @@ def _prepare(device: str, threads: int) -> None:
 
 
 def _finish(device: str, started: float, frames: int, load_seconds: float) -> dict:
+    """Timings (and the CUDA memory peak) of a finished render."""
     if device == "cuda":
         torch.cuda.synchronize()
     stats = {"seconds": time.perf_counter() - started, "frames": frames, "load_seconds": load_seconds}
@@ -140,6 +142,11 @@ def max_abs_difference(a_path: Path, b_path: Path, chunk: int = 1 << 22) -> floa
     return max((float(np.abs(a[i:i + chunk] - b[i:i + chunk]).max()) for i in range(0, len(a), chunk)), default=0.0)
 
 
+def fastest(runs: list[tuple[dict, int]]) -> tuple[dict, int]:
+    """The fastest of several (stats, peak RSS) runs, with the highest peak RSS among them."""
+    return min((stats for stats, _ in runs), key=lambda stats: stats["seconds"]), max(rss for _, rss in runs)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.fomm_bench", description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=20, help="driving frames to render (default 20)")
@@ -150,6 +157,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="autocast dtype of the project path (fp16/bf16 for CUDA; the baseline stays fp32)")
     parser.add_argument("--no-channels-last", dest="channels_last", action="store_false",
                         help="keep the project path in NCHW memory")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="alternate the two paths this many times and keep each one's fastest run "
+                             "(steadier figures on a machine shared with other work)")
     parser.add_argument("--fixture", type=Path, default=FIXTURE_DIR, help="the FOMM parity fixture folder")
     args = parser.parse_args(argv)
     if args.device == "cuda" and not torch.cuda.is_available():
@@ -159,14 +169,17 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         checkpoint = synthetic_vox_checkpoint(tmp, args.fixture)
-        official, official_rss = peak_rss_of(render_official, checkpoint, out_path=tmp / "official.f32", **common)
         converted = convert_checkpoint(checkpoint, tmp / "synthetic-vox.safetensors")  # what the project loads
-        project, project_rss = peak_rss_of(render_streaming, converted, out_path=tmp / "project.f32", **common,
-                                           batch=args.batch, dtype=args.dtype, channels_last=args.channels_last)
+        official_runs, project_runs = [], []
+        for _ in range(args.repeats):
+            official_runs.append(peak_rss_of(render_official, checkpoint, out_path=tmp / "official.f32", **common))
+            project_runs.append(peak_rss_of(render_streaming, converted, out_path=tmp / "project.f32", **common,
+                                            batch=args.batch, dtype=args.dtype, channels_last=args.channels_last))
         difference = max_abs_difference(tmp / "official.f32", tmp / "project.f32")
+    (official, official_rss), (project, project_rss) = fastest(official_runs), fastest(project_runs)
 
     print(f"FOMM vox-256 (synthetic fixture weights), {args.frames} frames, {args.device}, {args.threads} threads, "
-          f"torch {torch.__version__}")
+          f"torch {torch.__version__}" + (f", fastest of {args.repeats} runs each" if args.repeats > 1 else ""))
     rows = [("official demo loop (batch 1, source re-encoded per frame, fp32)", official, official_rss),
             (f"project path (kp batched, source encoded once, batch {args.batch}, {args.dtype}"
              f"{', channels-last' if args.channels_last else ''})", project, project_rss)]
