@@ -26,7 +26,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
         "checkpoint": settings.checkpoint,
         "backend": settings.backend,
         "label": settings.label,
-        "templates_dir": settings.data_dir / "templates",
+        "templates_dir": settings.templates_dir,
         "cache_dir": settings.data_dir / "cache" / "clips",
     }
     add_render_parser(commands, defaults)

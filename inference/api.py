@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,9 +12,13 @@ from inference.image_io import load_photo
 from inference.label import DEFAULT_LABEL
 from inference.render import Progress, RenderOptions, prepare_photo, render
 from inference.templates import Template, TemplateLibrary
+from inference.templates.ingest import Progress as IngestProgress
 from inference.templates.library import SHIPPED_TEMPLATES_DIR
 
-__all__ = ["InputError", "PhotoInfo", "RenderRequest", "RenderResult", "Renderer", "RendererSettings", "inspect_photo"]
+__all__ = [
+    "InputError", "PhotoInfo", "RenderRequest", "RenderResult", "Renderer", "RendererSettings", "TemplateSummary",
+    "add_template", "inspect_photo", "list_templates", "remove_template", "template_library",
+]
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,45 @@ def inspect_photo(path: Path | str) -> PhotoInfo:
 def template_library(settings: RendererSettings) -> TemplateLibrary:
     """The templates these settings see: the shipped ones plus the admins' folder."""
     return TemplateLibrary(settings.template_dirs[0] if settings.template_dirs else SHIPPED_TEMPLATES_DIR)
+
+
+@dataclass(frozen=True)
+class TemplateSummary:
+    """A template as listings show it, with its preview files."""
+
+    slug: str
+    title: str
+    duration: float
+    folder: Path
+    preview_image: Path
+    preview_video: Path
+    added_by: str
+
+
+def _summary(template: Template) -> TemplateSummary:
+    return TemplateSummary(template.slug, template.meta.title, template.meta.duration, template.folder,
+                           template.preview_image, template.preview_video, template.meta.added_by)
+
+
+def list_templates(settings: RendererSettings) -> list[TemplateSummary]:
+    """Every template these settings offer."""
+    return [_summary(template) for template in template_library(settings).list()]
+
+
+def add_template(
+    settings: RendererSettings, slug: str, video: Path, *, title: str | None = None, start: float | None = None,
+    end: float | None = None, added_by: str = "", replace: bool = False, progress: IngestProgress = lambda s, f: None,
+    warn: Callable[[str], None] = lambda message: None,
+) -> TemplateSummary:
+    """Ingest a clip as an admin-added template (slow: seconds to minutes); InputError says what is wrong with it."""
+    template = template_library(settings).add(slug, video, replace=replace, title=title, start=start, end=end,
+                                              added_by=added_by, progress=progress, warn=warn)
+    return _summary(template)
+
+
+def remove_template(settings: RendererSettings, slug: str) -> None:
+    """Delete an admin-added template; InputError for an unknown or shipped one."""
+    template_library(settings).remove(slug)
 
 
 class Renderer:

@@ -1,4 +1,5 @@
 """The bot's rules, shared by every adapter: consent, quotas, privacy, cache, admin."""
+from bot.service.admin import AddedTemplate
 from bot.service.errors import (
     BadPhoto,
     Banned,
@@ -18,6 +19,7 @@ from bot.service.service import MemeService
 from bot.service.templates import TemplateInfo
 
 __all__ = [
+    "AddedTemplate",
     "BadPhoto",
     "Banned",
     "CachedRender",

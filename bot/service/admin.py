@@ -1,6 +1,9 @@
 """Admin actions: bans, limits, the per-chat switch and templates; every one is written to the audit log."""
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -9,9 +12,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.service.errors import NotAllowed, UserFacingError
 from bot.service.identity import ChatRef, UserRef, chat_row, user_row
-from bot.service.templates import Templates
+from bot.queue.local import renderer_options
+from bot.service.templates import TemplateInfo, Templates
 from bot.store.database import Database
 from bot.store.models import AuditEntry
+from inference import api as inference_api
+from inference.api import InputError, RendererSettings
+
+
+@dataclass(frozen=True)
+class AddedTemplate:
+    """A template an admin just added, and anything they should know about it (e.g. it has no sound)."""
+
+    template: TemplateInfo
+    warnings: tuple[str, ...]
 
 
 class Admin:
@@ -59,13 +73,43 @@ class Admin:
             _audit(session, actor, "enable_chat" if enabled else "disable_chat", str(chat), None)
 
     async def add_template(
-        self, actor: UserRef, slug: str, title: str, duration_seconds: float, path: Path
-    ) -> None:
-        """Add or update a template that the renderers can find under `slug`."""
+        self,
+        actor: UserRef,
+        slug: str,
+        video: Path,
+        *,
+        title: str | None = None,
+        start: float | None = None,
+        end: float | None = None,
+        replace: bool = False,
+        progress: Callable[[str, float], None] = lambda stage, fraction: None,
+    ) -> AddedTemplate:
+        """Ingest a clip as a template (off the event loop) and offer it; the clip file is the caller's to delete."""
         self._require_admin(actor)
-        await self._templates.register(slug, title, duration_seconds, path, added_by=str(actor))
+        warnings: list[str] = []
+        try:
+            added = await asyncio.to_thread(
+                inference_api.add_template, RendererSettings(**renderer_options(self._settings)), slug, video,
+                title=title, start=start, end=end, added_by=str(actor), replace=replace, progress=progress,
+                warn=warnings.append,
+            )
+        except InputError as error:
+            raise UserFacingError(str(error)) from None
+        await self._templates.register(added.slug, added.title, added.duration, added.folder, added_by=str(actor))
         async with self._db.transaction() as session:
-            _audit(session, actor, "add_template", slug, {"title": title, "path": str(path)})
+            _audit(session, actor, "add_template", slug, {"title": added.title, "warnings": warnings})
+        return AddedTemplate(await self._templates.get(slug), tuple(warnings))
+
+    async def remove_template(self, actor: UserRef, slug: str) -> None:
+        """Delete an admin-added template; shipped ones stay."""
+        self._require_admin(actor)
+        try:
+            await asyncio.to_thread(inference_api.remove_template, RendererSettings(**renderer_options(self._settings)), slug)
+        except InputError as error:
+            raise UserFacingError(str(error)) from None
+        await self._templates.unregister(slug)
+        async with self._db.transaction() as session:
+            _audit(session, actor, "remove_template", slug, None)
 
     async def _set_banned(self, actor: UserRef, target: UserRef, *, banned: bool) -> None:
         self._require_admin(actor)

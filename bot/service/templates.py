@@ -11,7 +11,9 @@ from bot.config import Settings
 from bot.queue.local import renderer_options
 from bot.store.database import Database
 from bot.store.models import Template
+from bot.service.errors import UnknownTemplate
 from inference.api import RendererSettings, template_library
+from inference.templates.template import PREVIEW_IMAGE_FILE, PREVIEW_VIDEO_FILE
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,8 @@ class TemplateInfo:
     slug: str
     title: str
     duration_seconds: float
+    preview_image: Path
+    preview_video: Path
 
 
 class Templates:
@@ -34,7 +38,23 @@ class Templates:
         """Every template, by slug."""
         async with self._db.transaction() as session:
             rows = await session.scalars(select(Template).order_by(Template.slug))
-            return [TemplateInfo(row.slug, row.title, row.duration_seconds) for row in rows]
+            return [_info(row) for row in rows]
+
+    async def get(self, slug: str) -> TemplateInfo:
+        """One template by slug; UnknownTemplate names the others."""
+        async with self._db.transaction() as session:
+            row = await session.get(Template, slug)
+            if row is None:
+                available = list(await session.scalars(select(Template.slug).order_by(Template.slug)))
+                raise UnknownTemplate(slug, available)
+            return _info(row)
+
+    async def unregister(self, slug: str) -> None:
+        """Stop offering a template (its files are already gone)."""
+        async with self._db.transaction() as session:
+            row = await session.get(Template, slug)
+            if row is not None:
+                await session.delete(row)
 
     async def sync(self) -> list[str]:
         """Register every template the renderers can find (shipped and admin-added); their slugs."""
@@ -59,3 +79,8 @@ class Templates:
             (found.slug, found.meta.title, found.meta.duration, found.folder, found.meta.added_by or "shipped")
             for found in library.list()
         ]
+
+
+def _info(row: Template) -> TemplateInfo:
+    folder = Path(row.path)
+    return TemplateInfo(row.slug, row.title, row.duration_seconds, folder / PREVIEW_IMAGE_FILE, folder / PREVIEW_VIDEO_FILE)

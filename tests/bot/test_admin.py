@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import select
 
-from bot.service import Banned, ChatDisabled, ChatQuotaExceeded, NotAllowed, QueuedRender, QuotaExceeded
+from bot.service import Banned, ChatDisabled, ChatQuotaExceeded, NotAllowed, QueuedRender, QuotaExceeded, UserFacingError
 from bot.store.models import AuditEntry
 from tests.bot.conftest import ADMIN, ALICE, BOB, GROUP, consenting
 
@@ -65,3 +65,41 @@ async def test_chat_admins_switch_the_bot_off_and_on_for_their_chat(parked_servi
         ("telegram:1001", "disable_chat", "telegram:-100500"),
         ("discord:42", "enable_chat", "telegram:-100500"),
     ]
+
+
+async def test_admins_add_and_remove_templates_from_a_clip(parked_service, tmp_path):
+    from synth.demo import write_driving_clip
+
+    service = await parked_service()
+    clip = write_driving_clip(tmp_path / "upload.mp4", seconds=1.0)
+    stages = []
+    with pytest.raises(NotAllowed):
+        await service.admin.add_template(ALICE, "tiny-song", clip)
+    added = await service.admin.add_template(ADMIN, "tiny-song", clip, title="Tiny Song",
+                                             progress=lambda stage, fraction: stages.append(stage))
+    assert (added.template.slug, added.template.title, added.warnings) == ("tiny-song", "Tiny Song", ())
+    assert added.template.preview_video.is_file() and "tracking the face" in stages
+    assert "tiny-song" in [t.slug for t in await service.templates.list()]
+    with pytest.raises(UserFacingError, match="exists already"):
+        await service.admin.add_template(ADMIN, "tiny-song", clip)
+    with pytest.raises(UserFacingError, match="cannot be removed"):
+        await service.admin.remove_template(ADMIN, "demo")
+    await service.admin.remove_template(ADMIN, "tiny-song")
+    assert "tiny-song" not in [t.slug for t in await service.templates.list()]
+    assert [entry[1:3] for entry in await _audit_log(service)] == [
+        ("add_template", "tiny-song"), ("remove_template", "tiny-song"),
+    ]
+
+
+async def test_a_clip_without_a_face_is_refused_with_the_reason(parked_service, tmp_path):
+    import numpy as np
+
+    from inference.video import VideoWriter
+
+    service = await parked_service()
+    clip = tmp_path / "wall.mp4"
+    with VideoWriter(clip, 64, 64, 25) as writer:
+        for _ in range(10):
+            writer.write(np.full((64, 64, 3), 90, np.uint8))
+    with pytest.raises(UserFacingError, match="couldn't find a face"):
+        await service.admin.add_template(ADMIN, "wall", clip)

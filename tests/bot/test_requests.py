@@ -3,7 +3,7 @@ import cv2
 import numpy as np
 import pytest
 
-from bot.service import BadPhoto, TemplateInfo, UnknownTemplate
+from bot.service import BadPhoto, UnknownTemplate
 from tests.bot.conftest import ALICE, GROUP, consenting
 
 
@@ -33,7 +33,9 @@ async def test_a_photo_over_the_size_limit_is_refused(parked_service, photo):
 
 async def test_the_catalogue_lists_the_templates_the_renderers_can_find(parked_service):
     service = await parked_service()
-    assert TemplateInfo("demo", "Demo Song (synthesised)", 7.2) in await service.templates.list()
+    (demo,) = [t for t in await service.templates.list() if t.slug == "demo"]
+    assert (demo.title, demo.duration_seconds) == ("Demo Song (synthesised)", 7.2)
+    assert demo.preview_image.is_file() and demo.preview_video.is_file()
 
 
 async def test_a_photo_without_a_face_is_refused_with_the_renderers_reason(parked_service, photo):
