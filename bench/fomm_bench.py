@@ -43,7 +43,7 @@ def save_official_layout(state_dicts: dict, path: Path) -> Path:
 
 
 def driving_video(frames: int, fixture_dir: Path = FIXTURE_DIR) -> tuple[np.ndarray, np.ndarray]:
-    """(source HWC, driving THWC) float32 in [0, 1] as the demo reads them: the fixture's 4 frames played back and forth."""
+    """(source HWC, driving THWC) float32 in [0, 1], as the demo reads them: the fixture's 4 frames back and forth."""
     inputs = np.load(fixture_dir / "inputs.npz")
     clip = inputs["driving"].transpose(0, 2, 3, 1)
     order = [i for _ in range(frames) for i in (0, 1, 2, 3, 2, 1)][:frames]

@@ -1,4 +1,4 @@
-"""The official building blocks with their state-dict keys: conv-BN-ReLU blocks, residual block, hourglass, anti-alias downscaler."""
+"""The official building blocks and their state-dict keys: conv-BN-ReLU, residual, hourglass, anti-aliasing."""
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -106,7 +106,7 @@ class HourglassDecoder(nn.Module):
 
     def forward(self, skips: list[torch.Tensor]) -> torch.Tensor:
         out = skips[-1]
-        for block, skip in zip(self.up_blocks, reversed(skips[:-1])):
+        for block, skip in zip(self.up_blocks, reversed(skips[:-1]), strict=True):
             out = torch.cat([block(out), skip], dim=1)
         return out
 
