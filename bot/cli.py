@@ -1,4 +1,4 @@
-"""The `memebot` command: render and template tools, checkpoint conversion and database migrations."""
+"""The `memebot` command: the bots, render and template tools, checkpoint conversion and database migrations."""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +7,9 @@ import logging
 import sys
 
 from bot.config import ConfigError, Settings
-from inference.cli import EXIT_BAD_INPUT, add_convert_parser, add_render_parser, add_template_parser, run_handler
+from inference.cli import (
+    EXIT_BAD_INPUT, CommandError, add_convert_parser, add_render_parser, add_template_parser, run_handler,
+)
 
 
 def _db_upgrade(settings: Settings) -> None:
@@ -16,6 +18,15 @@ def _db_upgrade(settings: Settings) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     asyncio.run(upgrade(settings.database_url))
     print(f"database at {settings.database_url} is up to date")
+
+
+def _run(settings: Settings) -> None:
+    from bot.app import NO_TOKEN_MESSAGE, serve
+
+    if not (settings.discord_token or settings.telegram_token):
+        raise CommandError(NO_TOKEN_MESSAGE)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    asyncio.run(serve(settings))
 
 
 def build_parser(settings: Settings) -> argparse.ArgumentParser:
@@ -35,6 +46,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     database = commands.add_parser("db", help="database maintenance")
     database_actions = database.add_subparsers(dest="action", required=True)
     database_actions.add_parser("upgrade", help="apply all migrations").set_defaults(handler=lambda args: _db_upgrade(settings))
+    commands.add_parser("run", help="run the Discord and Telegram bots").set_defaults(handler=lambda args: _run(settings))
     return parser
 
 

@@ -1,0 +1,52 @@
+"""`memebot run`: every configured adapter, the render queue and its workers, in one process and one event loop."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from bot.adapters.base import Adapter
+from bot.config import Settings
+from bot.service import MemeService
+
+log = logging.getLogger(__name__)
+NO_TOKEN_MESSAGE = (
+    "no chat platform is configured: set MEMEBOT_DISCORD_TOKEN and/or MEMEBOT_TELEGRAM_TOKEN "
+    "(in the environment or a .env file), then run `memebot run` again"
+)
+
+
+def configured_adapters(settings: Settings, service: MemeService) -> list[Adapter]:
+    """An adapter for every platform that has a token."""
+    adapters: list[Adapter] = []
+    if settings.discord_token:
+        from bot.adapters.discord import DiscordAdapter
+
+        adapters.append(DiscordAdapter(settings, service))
+    if settings.telegram_token:
+        from bot.adapters.telegram import TelegramAdapter
+
+        adapters.append(TelegramAdapter(settings, service))
+    return adapters
+
+
+async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Run until SIGTERM/SIGINT (or `stop` is set): then stop taking work, let renders finish, close cleanly."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        async with MemeService.running(settings) as service:
+            adapters = configured_adapters(settings, service)
+            for adapter in adapters:
+                await adapter.start()
+                log.info("%s adapter is serving", adapter.name)
+            log.info("memebot is running (%s backend); stop with Ctrl-C or SIGTERM", service.queue.backend)
+            await stop.wait()
+            log.info("stopping: no new work; running renders get %.0f s", settings.shutdown_grace_seconds)
+            for adapter in reversed(adapters):
+                await adapter.stop()
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
