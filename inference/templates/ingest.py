@@ -4,7 +4,10 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import time
+import uuid
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,7 +18,8 @@ import numpy as np
 from inference.errors import InputError
 from inference.face import CROP_SIZE, FaceBox, SquareBox, detect_faces, landmarks, square_around
 from inference.templates.template import (
-    AUDIO_FILE, CLIP_FILE, LANDMARKS_FILE, PREVIEW_IMAGE_FILE, PREVIEW_VIDEO_FILE, Template, TemplateMeta, write_meta,
+    AUDIO_FILE, CLIP_FILE, LANDMARKS_FILE, META_FILE, PREVIEW_IMAGE_FILE, PREVIEW_VIDEO_FILE, Template, TemplateMeta,
+    write_meta,
 )
 from inference.video import VideoWriter, extract_audio, probe, read_frames
 
@@ -33,7 +37,14 @@ MAX_FACE_GAP_SECONDS = 0.5
 TUBE_MARGIN = 0.1
 PREVIEW_SECONDS = 4.0
 ACCEPTED_SUFFIXES = (".mp4", ".mov", ".webm", ".mkv", ".m4v")
-SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+# A template is built in a hidden sibling `.<slug>.building-*` and renamed into place; a replaced or removed one is
+# renamed aside to `.<slug>.replaced-*` before it is deleted. Only a killed process leaves these behind: they are
+# swept once this old (far longer than any ingest takes, so one still running in another process is never touched).
+WORK_FOLDER_PATTERN = re.compile(r"\.[a-z0-9][a-z0-9-]{0,39}\.(building|replaced)-[A-Za-z0-9_]+")
+STALE_WORK_SECONDS = 24 * 3600.0
+# Template folders are read by render workers that may run as another user than the admin tool.
+FOLDER_MODE = 0o755
 
 Progress = Callable[[str, float], None]
 
@@ -48,13 +59,25 @@ class IngestLimits:
     max_face_gap: float = MAX_FACE_GAP_SECONDS
 
 
+class TemplateExists(InputError):
+    """A template of that name exists already (and replacing it was not asked for)."""
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"A template called '{slug}' exists already; pick another name or replace it.")
+
+
 def _clock(seconds: float) -> str:
     return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
 
 
+def _amount(value: float) -> str:
+    """A limit as admins configure it: 60, 0.5, 200 (no trailing .0)."""
+    return f"{round(value, 1):g}"
+
+
 def check_slug(slug: str) -> None:
     """Template names are short lowercase words joined by dashes, so they work as commands everywhere."""
-    if not SLUG_PATTERN.match(slug):
+    if not SLUG_PATTERN.fullmatch(slug):
         raise InputError(f"'{slug}' is not a valid template name: use lowercase letters, digits and dashes (max 40).")
 
 
@@ -63,41 +86,56 @@ def _check_clip(video: Path, start: float | None, end: float | None, limits: Ing
         raise InputError(f"{video.name}: send the clip as {', '.join(ACCEPTED_SUFFIXES)}.")
     size = video.stat().st_size
     if size > limits.max_bytes:
-        raise InputError(f"{video.name} is {size / 2**20:.0f} MB; clips up to {limits.max_bytes / 2**20:.0f} MB are accepted.")
+        raise InputError(f"{video.name} is {size / 2**20:.1f} MB; "
+                         f"clips up to {_amount(limits.max_bytes / 2**20)} MB are accepted.")
     info = probe(video)
     begin = max(0.0, start or 0.0)
     finish = min(info.duration, end) if end is not None else info.duration
     if finish - begin <= 0:
         raise InputError(f"The chosen part of {video.name} is empty (start {begin:.1f} s, end {finish:.1f} s, clip {info.duration:.1f} s).")
     if finish - begin > limits.max_duration:
-        raise InputError(f"That clip is {finish - begin:.0f} s long; templates may be at most {limits.max_duration:.0f} s. Use start and end to pick a part.")
+        raise InputError(f"That clip is {finish - begin:.1f} s long; "
+                         f"templates may be at most {_amount(limits.max_duration)} s. Use start and end to pick a part.")
     if info.fps < limits.min_fps:
-        raise InputError(f"{video.name} has only {info.fps:.0f} frames per second; at least {limits.min_fps:.0f} are needed.")
+        raise InputError(f"{video.name} has only {info.fps:.0f} frames per second; "
+                         f"at least {_amount(limits.min_fps)} are needed.")
     return info, begin, finish
 
 
 def _track_faces(video: Path, info, begin: float, finish: float, limits: IngestLimits, progress: Progress) -> list[FaceBox]:
     """One face box per frame at the template frame rate, in source pixels; gaps filled, ambiguity refused."""
-    scale = min(1.0, TRACKING_MAX_SIDE / max(info.width, info.height))
-    filters = [f"fps={TEMPLATE_FPS}", f"scale={_even(info.width * scale)}:{_even(info.height * scale)}"]
+    # Shrink to fit TRACKING_MAX_SIDE keeping the aspect ratio of the frames as decoded: ffmpeg turns phone clips
+    # upright by their rotation tag, so they can be the header's size turned a quarter (portrait for landscape).
+    side = TRACKING_MAX_SIDE
+    filters = [f"fps={TEMPLATE_FPS}",
+               f"scale=w='min(iw,{side})':h='min(ih,{side})':force_original_aspect_ratio=decrease"]
     expected = max(1, round((finish - begin) * TEMPLATE_FPS))
     per_frame: list[FaceBox | None] = []
-    for index, frame in enumerate(read_frames(video, filters, begin, finish)):
-        faces = detect_faces(frame, max_side=TRACKING_MAX_SIDE)
-        if len(faces) > 1 and faces[1].side >= SIMILAR_FACE_RATIO * faces[0].side:
-            at = begin + index / TEMPLATE_FPS
-            raise InputError(f"Several faces of similar size at {_clock(at)}; use a clip with one singer, or trim it with start and end.")
-        per_frame.append(faces[0] if faces else None)
-        progress("tracking the face", min(1.0, (index + 1) / expected))
+    tracked_size = (info.width, info.height)
+    with closing(read_frames(video, filters, begin, finish)) as frames:
+        for index, frame in enumerate(frames):
+            tracked_size = (frame.shape[1], frame.shape[0])
+            faces = detect_faces(frame, max_side=TRACKING_MAX_SIDE)
+            if len(faces) > 1 and faces[1].side >= SIMILAR_FACE_RATIO * faces[0].side:
+                at = begin + index / TEMPLATE_FPS
+                raise InputError(f"Several faces of similar size at {_clock(at)}; use a clip with one singer, or trim it with start and end.")
+            per_frame.append(faces[0] if faces else None)
+            progress("tracking the face", min(1.0, (index + 1) / expected))
     if not any(per_frame):
         raise InputError("I couldn't find a face in that clip; templates need one clearly visible, front-facing singer.")
     _refuse_long_gaps(per_frame, begin, limits.max_face_gap)
     boxes = _fill_gaps(per_frame)
-    return [FaceBox(b.left / scale, b.top / scale, b.right / scale, b.bottom / scale, b.score) for b in boxes]
+    width, height = _decoded_size(info, tracked_size)
+    sx, sy = tracked_size[0] / width, tracked_size[1] / height
+    return [FaceBox(b.left / sx, b.top / sy, b.right / sx, b.bottom / sy, b.score) for b in boxes]
 
 
-def _even(value: float) -> int:
-    return max(2, int(value) // 2 * 2)
+def _decoded_size(info, tracked_size: tuple[int, int]) -> tuple[int, int]:
+    """The full size of the frames as decoded: the header's, or turned a quarter if the tracked frames are."""
+    aspect = tracked_size[0] / tracked_size[1]
+    if abs(aspect - info.height / info.width) < abs(aspect - info.width / info.height):
+        return info.height, info.width
+    return info.width, info.height
 
 
 def _refuse_long_gaps(per_frame: list[FaceBox | None], begin: float, max_gap: float) -> None:
@@ -151,8 +189,9 @@ def _box_in_crop(face: FaceBox, square: SquareBox) -> FaceBox:
 def _write_clip_and_landmarks(video, square, boxes, begin, finish, folder: Path, progress: Progress) -> int:
     """Encode the cropped clip and compute each frame's landmarks in the same pass."""
     all_landmarks = []
-    with VideoWriter(folder / CLIP_FILE, CROP_SIZE, CROP_SIZE, TEMPLATE_FPS, crf=14) as writer:
-        for index, frame in enumerate(read_frames(video, _crop_filters(square), begin, finish)):
+    with VideoWriter(folder / CLIP_FILE, CROP_SIZE, CROP_SIZE, TEMPLATE_FPS, crf=14) as writer, \
+            closing(read_frames(video, _crop_filters(square), begin, finish)) as frames:
+        for index, frame in enumerate(frames):
             box = boxes[min(index, len(boxes) - 1)]
             all_landmarks.append(landmarks(frame, _box_in_crop(box, square)))
             writer.write(frame)
@@ -165,9 +204,9 @@ def _write_clip_and_landmarks(video, square, boxes, begin, finish, folder: Path,
 
 def _write_preview(folder: Path, has_audio: bool) -> None:
     """A short clip of the template for chat listings."""
-    frames = read_frames(folder / CLIP_FILE, [f"trim=duration={PREVIEW_SECONDS}"])
     with VideoWriter(folder / PREVIEW_VIDEO_FILE, CROP_SIZE, CROP_SIZE, TEMPLATE_FPS,
-                     audio=folder / AUDIO_FILE if has_audio else None) as writer:
+                     audio=folder / AUDIO_FILE if has_audio else None) as writer, \
+            closing(read_frames(folder / CLIP_FILE, [f"trim=duration={PREVIEW_SECONDS}"])) as frames:
         for frame in frames:
             writer.write(frame)
 
@@ -186,8 +225,13 @@ def ingest(
     limits: IngestLimits = IngestLimits(),
     progress: Progress = lambda stage, fraction: None,
     warn: Callable[[str], None] = lambda message: None,
+    replace: bool = True,
 ) -> Template:
-    """Build the template `destination` from a clip; nothing is left behind if it fails or is interrupted."""
+    """Build the template `destination` from a clip; nothing is left behind if it fails or is interrupted.
+
+    A template already at `destination` is swapped for the new one in one step, or, with replace=False,
+    kept: TemplateExists is raised (when it appeared while this one was being built, say).
+    """
     video, destination = Path(video), Path(destination)
     check_slug(slug)
     info, begin, finish = _check_clip(video, start, end, limits)
@@ -195,8 +239,9 @@ def ingest(
     square = _tube_square(boxes, info)
     destination.parent.mkdir(parents=True, exist_ok=True)
     # Everything is built in a hidden sibling folder and renamed into place in one step.
-    work = Path(tempfile.mkdtemp(prefix=f".{slug}.", dir=destination.parent))
+    work = Path(tempfile.mkdtemp(prefix=f".{slug}.building-", dir=destination.parent))
     try:
+        work.chmod(FOLDER_MODE)  # mkdtemp makes it 0700
         if info.has_audio:
             extract_audio(video, work / AUDIO_FILE, begin, finish)
         else:
@@ -208,10 +253,56 @@ def ingest(
             fps=TEMPLATE_FPS, frame_count=frame_count, has_audio=info.has_audio, credits=credits, source=source,
             licence=licence, added_by=added_by, added_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         ))
-        if destination.exists():
-            shutil.rmtree(destination)
-        work.rename(destination)
+        _move_into_place(work, destination, slug, replace)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return Template(destination)
+
+
+def _move_into_place(work: Path, destination: Path, slug: str, replace: bool) -> None:
+    """Rename the finished folder to `destination`; readers see the old template or the new one, never neither."""
+    if not (destination / META_FILE).exists() or not replace:
+        try:
+            work.rename(destination)  # atomic; refused when a (non-empty) folder is there
+            return
+        except OSError:
+            if not destination.exists():
+                raise
+            if not replace and (destination / META_FILE).exists():
+                raise TemplateExists(slug) from None
+    # Move the old one aside, put the new one in, then delete the old one; on any failure, put the old one back.
+    aside = move_aside(destination, slug)
+    try:
+        work.rename(destination)
+    except BaseException:
+        aside.rename(destination)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def move_aside(folder: Path, slug: str) -> Path:
+    """Rename a template folder to a hidden sibling (which no listing shows) in one step, before deleting it."""
+    aside = folder.parent / f".{slug}.replaced-{uuid.uuid4().hex[:12]}"
+    folder.rename(aside)
+    return aside
+
+
+def sweep_stale_work(parent: Path | str, max_age: float = STALE_WORK_SECONDS) -> list[Path]:
+    """Delete the hidden work folders that killed ingests left in `parent`, once older than `max_age` seconds."""
+    parent = Path(parent)
+    if not parent.is_dir():
+        return []
+    removed = []
+    cutoff = time.time() - max_age
+    for entry in parent.iterdir():
+        if not WORK_FOLDER_PATTERN.fullmatch(entry.name) or not entry.is_dir() or entry.is_symlink():
+            continue
+        try:
+            if entry.stat().st_mtime >= cutoff:
+                continue
+            shutil.rmtree(entry)
+        except FileNotFoundError:  # another process swept it first
+            continue
+        removed.append(entry)
+    return removed
