@@ -6,7 +6,9 @@ import shutil
 from pathlib import Path
 
 from inference.errors import InputError
-from inference.templates.ingest import check_slug, ingest
+from inference.templates.ingest import (
+    STALE_WORK_SECONDS, TemplateExists, check_slug, ingest, move_aside, sweep_stale_work,
+)
 from inference.templates.template import META_FILE, Template
 
 SHIPPED_TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -47,19 +49,29 @@ class TemplateLibrary:
         """Ingest a clip as a new template in the admins' folder (see `ingest` for the details it takes)."""
         check_slug(slug)
         if slug in self._folders() and not replace:
-            raise InputError(f"A template called '{slug}' exists already; pick another name or replace it.")
-        return ingest(video, self.added_dir / slug, slug, **details)
+            raise TemplateExists(slug)
+        self.sweep()
+        # replace=False again at the end: another admin may have added the name meanwhile.
+        return ingest(video, self.added_dir / slug, slug, replace=replace, **details)
+
+    def sweep(self, max_age: float = STALE_WORK_SECONDS) -> list[Path]:
+        """Delete what killed ingests left in the admins' folder (see `sweep_stale_work`); the folders removed."""
+        return sweep_stale_work(self.added_dir, max_age)
 
     def remove(self, slug: str) -> None:
         """Delete an added template; shipped ones cannot be removed."""
         template = self.get(slug)
         if template.folder.parent.resolve() != self.added_dir.resolve():
             raise InputError(f"'{slug}' ships with memebot and cannot be removed.")
-        shutil.rmtree(template.folder)
+        # Gone from listings in one step; a crash while deleting leaves only a hidden folder the sweep removes.
+        shutil.rmtree(move_aside(template.folder, slug), ignore_errors=True)
 
 
 def clip_template(video: Path | str, cache_dir: Path | str, **details) -> Template:
-    """A template for a raw driving clip, cached by the clip's content so its motion is computed only once."""
+    """A template for a raw driving clip, cached by the clip's content so its motion is computed only once.
+
+    `details` are passed to `ingest`; the cache key is the content alone, so they should not change the result.
+    """
     digest = hashlib.sha256()
     with open(video, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -68,4 +80,9 @@ def clip_template(video: Path | str, cache_dir: Path | str, **details) -> Templa
     folder = Path(cache_dir) / slug
     if (folder / META_FILE).exists():
         return Template(folder)
-    return ingest(video, folder, slug, title=Path(video).stem, **details)
+    sweep_stale_work(cache_dir)
+    details.setdefault("title", Path(video).stem)
+    try:
+        return ingest(video, folder, slug, replace=False, **details)
+    except TemplateExists:  # a render of the same clip finished first; never delete the folder it is reading
+        return Template(folder)
