@@ -1,7 +1,9 @@
 """One template folder on disk: metadata, the cropped clip, its audio, previews and cached motion."""
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
@@ -20,6 +22,9 @@ LANDMARKS_FILE = "landmarks.npy"
 PREVIEW_IMAGE_FILE = "preview.jpg"
 PREVIEW_VIDEO_FILE = "preview.mp4"
 KEYPOINTS_DIR = "keypoints"
+# Cached keypoints are read by render workers that may run as another user than the one that computed them.
+KEYPOINTS_FILE_MODE = 0o644
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -105,12 +110,28 @@ class Template:
             return {name: stored[name] for name in stored.files}
 
     def store_keypoints(self, weights_id: str, keypoints: dict[str, np.ndarray]) -> None:
-        """Save FOMM keypoints atomically, so concurrent renders never read half a file."""
+        """Save FOMM keypoints atomically, so concurrent renders never read half a file.
+
+        The cache only saves time: where it cannot be written (a read-only shipped folder, a full disk) the
+        render goes on, with a warning, and the keypoints are computed again next time.
+        """
         path = self._keypoints_path(weights_id)
-        path.parent.mkdir(exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as handle:
-            np.savez(handle, **keypoints)
-        os.replace(handle.name, path)
+        temporary = None
+        try:
+            path.parent.mkdir(exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".", suffix=".npz", delete=False) as handle:
+                temporary = Path(handle.name)
+                np.savez(handle, **keypoints)
+            temporary.chmod(KEYPOINTS_FILE_MODE)  # NamedTemporaryFile makes it 0600
+            os.replace(temporary, path)
+            temporary = None
+        except OSError as error:
+            log.warning("could not cache keypoints for template %s in %s (%s); they will be computed again next time",
+                        self.slug, path.parent, error)
+        finally:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    temporary.unlink()
 
     def describe(self) -> dict:
         """Metadata as a plain dict (for listings and the bot's store)."""
