@@ -78,7 +78,8 @@ def render(
     label = Label(options.label, composer.width, composer.height)
     total = motion.frame_count
     comment = f"{options.label}: made with memebot ({animator.backend}); the face was animated by a machine."
-    with VideoWriter(output, composer.width, composer.height, motion.fps, audio=audio, comment=comment) as writer:
+    with VideoWriter(output, composer.width, composer.height, motion.fps, audio=audio, comment=comment,
+                     duration=total / motion.fps) as writer:
         for batch in animator.animate(prepared.face, motion, initial):
             for animated in batch:
                 writer.write(label.stamp(composer.compose(animated)))

@@ -83,7 +83,10 @@ def read_frames(
 
 
 class VideoWriter:
-    """Encodes RGB frames as they come into an MP4 (H.264 + AAC, +faststart), so memory stays flat."""
+    """Encodes RGB frames as they come into an MP4 (H.264 + AAC, +faststart), so memory stays flat.
+
+    `duration`: the video's length when known (frames / fps), so the sound is cut exactly there.
+    """
 
     def __init__(
         self,
@@ -94,6 +97,7 @@ class VideoWriter:
         audio: Path | str | None = None,
         comment: str | None = None,
         crf: int = VIDEO_CRF,
+        duration: float | None = None,
     ) -> None:
         if width % 2 or height % 2:
             raise ValueError(f"yuv420p needs even sides, got {width}x{height}")
@@ -104,7 +108,10 @@ class VideoWriter:
                    "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", f"{fps:.6g}", "-i", "-"]
         if audio is not None:
             # Padding the sound with silence and stopping at the shortest stream trims it to the video exactly.
-            command += ["-i", str(audio), "-map", "0:v:0", "-map", "1:a:0", "-af", "apad", "-shortest",
+            # The sound is padded with silence, then cut at the video's end: exactly at `duration` when it is
+            # known, else by -shortest, which overshoots by a few tenths of a second.
+            cut = ["-t", f"{duration:.3f}"] if duration else ["-shortest"]
+            command += ["-i", str(audio), "-map", "0:v:0", "-map", "1:a:0", "-af", "apad", *cut,
                         "-c:a", "aac", "-b:a", AUDIO_BITRATE]
         command += ["-c:v", "libx264", "-preset", VIDEO_PRESET, "-crf", str(crf), "-pix_fmt", "yuv420p",
                     "-movflags", "+faststart"]

@@ -42,7 +42,7 @@ def write_driving_clip(path: Path, seconds: float | None = None) -> Path:
     with tempfile.TemporaryDirectory() as scratch:
         audio = Path(scratch) / "tune.wav"
         tune.write_wav(audio, tune.synthesize()[: round(length * tune.SAMPLE_RATE)])
-        with VideoWriter(path, CLIP_SIZE, CLIP_SIZE, CLIP_FPS, audio=audio, crf=16) as writer:
+        with VideoWriter(path, CLIP_SIZE, CLIP_SIZE, CLIP_FPS, audio=audio, crf=16, duration=length) as writer:
             for index in range(round(length * CLIP_FPS)):
                 writer.write(draw_face(CONDUCTOR, pose_at(index / CLIP_FPS), CLIP_SIZE, CLIP_SIZE))
     return path

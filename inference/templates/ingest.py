@@ -202,10 +202,11 @@ def _write_clip_and_landmarks(video, square, boxes, begin, finish, folder: Path,
     return len(all_landmarks)
 
 
-def _write_preview(folder: Path, has_audio: bool) -> None:
+def _write_preview(folder: Path, has_audio: bool, frame_count: int) -> None:
     """A short clip of the template for chat listings."""
     with VideoWriter(folder / PREVIEW_VIDEO_FILE, CROP_SIZE, CROP_SIZE, TEMPLATE_FPS,
-                     audio=folder / AUDIO_FILE if has_audio else None) as writer, \
+                     audio=folder / AUDIO_FILE if has_audio else None,
+                     duration=min(PREVIEW_SECONDS, frame_count / TEMPLATE_FPS)) as writer, \
             closing(read_frames(folder / CLIP_FILE, [f"trim=duration={PREVIEW_SECONDS}"])) as frames:
         for frame in frames:
             writer.write(frame)
@@ -247,7 +248,7 @@ def ingest(
         else:
             warn(f"{video.name} has no sound; the template will render silent videos.")
         frame_count = _write_clip_and_landmarks(video, square, boxes, begin, finish, work, progress)
-        _write_preview(work, info.has_audio)
+        _write_preview(work, info.has_audio, frame_count)
         write_meta(work, TemplateMeta(
             slug=slug, title=title or slug.replace("-", " ").title(), duration=frame_count / TEMPLATE_FPS,
             fps=TEMPLATE_FPS, frame_count=frame_count, has_audio=info.has_audio, credits=credits, source=source,

@@ -23,7 +23,7 @@ def tune_wav(tmp_path):
 
 def test_written_video_plays_back_with_sound_trimmed_to_it(tmp_path, tune_wav):
     out = tmp_path / "out.mp4"
-    with VideoWriter(out, 64, 64, 25, audio=tune_wav, comment="AI-generated test") as writer:
+    with VideoWriter(out, 64, 64, 25, audio=tune_wav, comment="AI-generated test", duration=1.0) as writer:
         for index in range(25):
             writer.write(_gradient(index))
     info = probe(out)
@@ -38,10 +38,11 @@ def test_sound_shorter_than_the_video_is_padded_not_truncating_it(tmp_path, tune
     short = tmp_path / "short.m4a"
     extract_audio(tune_wav, short, 0.0, 0.5)
     out = tmp_path / "out.mp4"
-    with VideoWriter(out, 64, 64, 25, audio=short) as writer:
+    with VideoWriter(out, 64, 64, 25, audio=short, duration=2.0) as writer:
         for index in range(50):
             writer.write(_gradient(index))
     assert len(list(read_frames(out))) == 50
+    assert probe(out).duration == pytest.approx(2.0, abs=0.06)
 
 
 def test_filters_and_trim_apply_while_decoding(tmp_path):
