@@ -8,7 +8,8 @@ COPY synth synth
 COPY bench bench
 COPY templates templates
 COPY migrations migrations
-RUN pip install --no-cache-dir --extra-index-url https://download.pytorch.org/whl/cpu . \
+# Editable, so the shipped templates/ and migrations/ are found beside the code.
+RUN pip install --no-cache-dir --extra-index-url https://download.pytorch.org/whl/cpu -e . \
     && useradd --create-home memebot && mkdir /data && chown memebot /data
 USER memebot
 CMD ["memebot", "run"]

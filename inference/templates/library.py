@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from inference.templates.ingest import (
 from inference.templates.template import META_FILE, Template
 
 SHIPPED_TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+log = logging.getLogger(__name__)
 
 
 class TemplateNotFound(InputError):
@@ -34,8 +36,14 @@ class TemplateLibrary:
         return found
 
     def list(self) -> list[Template]:
-        """Every template, by name."""
-        return [Template(folder) for _, folder in sorted(self._folders().items())]
+        """Every readable template, by name; a damaged one is logged and skipped rather than hiding the rest."""
+        templates = []
+        for slug, folder in sorted(self._folders().items()):
+            try:
+                templates.append(Template(folder))
+            except (OSError, ValueError, TypeError) as error:
+                log.warning("skipping template %s: unreadable %s (%s)", slug, META_FILE, error)
+        return templates
 
     def get(self, slug: str) -> Template:
         """The template with this name, or TemplateNotFound naming the ones there are."""

@@ -113,3 +113,14 @@ def test_clip_template_is_cached_by_content(tmp_path, silent_clip):
     other = clips.write_clip(tmp_path / "other.mp4", frames, 25.0)
     different = clip_template(other, cache, title="Other clip")
     assert different.slug != first.slug and different.meta.title == "Other clip" and different.frame_count == 10
+
+
+def test_a_damaged_template_is_skipped_without_hiding_the_others(tmp_path, shipped_templates, caplog):
+    from inference.templates import TemplateLibrary
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "template.json").write_text("{not json")
+    library = TemplateLibrary(tmp_path, shipped_dir=shipped_templates)
+    assert [t.slug for t in library.list()] == ["demo"]
+    assert "skipping template broken" in caplog.text
