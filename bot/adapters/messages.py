@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.queue import Cancelled, Failed, Finished, JobEvent, Progress, Queued, Started
-from bot.service import TemplateInfo, Usage
+from bot.service import AddedTemplate, TemplateInfo, Usage, UserRef
 
 PROGRESS_BAR_CELLS = 12
 LABEL_NOTE = "Made by AI (the video is labelled AI-generated). Please share it kindly."
@@ -35,12 +35,17 @@ def status_text(event: JobEvent, template_title: str) -> str:
         case Progress(done=done, total=total, eta_seconds=eta):
             return f"🎤 {template_title}: {progress_bar(done, total)}{_eta(eta)}"
         case Finished():
-            return f"✅ {template_title}: done! {LABEL_NOTE}"
+            return done_text(template_title)
         case Failed(reason=reason):
             return f"❌ {template_title}: {reason}"
         case Cancelled():
             return f"🚫 {template_title}: cancelled."
     raise TypeError(f"not a job event: {event!r}")
+
+
+def done_text(template_title: str) -> str:
+    """The status once the video is there (also for a video reused from the cache)."""
+    return f"✅ {template_title}: done! {LABEL_NOTE}"
 
 
 def templates_text(templates: list[TemplateInfo], command: str) -> str:
@@ -74,3 +79,74 @@ def help_text(sing_command: str) -> str:
         "• /forgetme — delete everything I have about you\n"
         "Only use photos of yourself, or of people who agreed. Every video is labelled AI-generated."
     )
+
+
+# The request flow, in the order a user meets it.
+PICK_A_SONG = "🎶 Which song should this face sing?"
+CHECKING_PHOTO = "🔎 Looking at your photo…"
+PHOTO_MISSING = "I can't find that photo any more; please send it again."
+CONSENT_DECLINED = "No problem: I won't animate this photo, and I haven't kept it."
+NOT_YOUR_BUTTONS = "Only the person who asked can use these buttons."
+SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
+
+FORGET_ME_QUESTION = (
+    "Delete everything I have about you: your consent, today's count, and your videos, waiting or made? "
+    "This cannot be undone."
+)
+FORGOTTEN = "Done: I have forgotten you, consent included, so I will ask again if you come back."
+NOTHING_FORGOTTEN = "Alright, nothing was deleted."
+
+
+def sing_usage_text(sing_command: str) -> str:
+    """How to ask for a song when the photo is missing."""
+    return f"Send a face photo with the caption {sing_command} NAME, or reply to a photo with {sing_command} NAME."
+
+
+def photo_hint_text(help_command: str) -> str:
+    """The answer to a message that is not a photo, in a direct chat."""
+    return f"Send me a face photo and I'll offer you songs for it to sing. {help_command} tells you more."
+
+
+def cancel_text(cancelled: bool | None) -> str:
+    """The answer to a cancel request: None when nothing was waiting, False when it already started."""
+    if cancelled is None:
+        return "You have no video on the way here."
+    if cancelled:
+        return "Cancelled: that video won't be made, and it doesn't count against your quota."
+    return "Your video is already being made and can no longer be cancelled."
+
+
+def ingest_status_text(slug: str, stage: str, fraction: float) -> str:
+    """An admin's template being added, e.g. `⚙️ baka-mitai: tracking the face ▓▓░░ 20%`."""
+    return f"⚙️ {slug}: {stage} {progress_bar(round(fraction * 100), 100)}"
+
+
+def template_added_text(added: AddedTemplate, sing_command: str) -> str:
+    """The result of adding a template, with anything the admin should know about it."""
+    template = added.template
+    lines = [f"✅ Added {template.slug} — {template.title} ({template.duration_seconds:.1f} s). "
+             f"Anyone can pick it now, or use {sing_command} {template.slug}."]
+    lines += [f"⚠️ {warning}" for warning in added.warnings]
+    return "\n".join(lines)
+
+
+def template_removed_text(slug: str) -> str:
+    return f"Removed {slug}; it can no longer be picked."
+
+
+def chat_switched_text(enabled: bool) -> str:
+    """The answer to a chat admin switching the bot on or off in their chat."""
+    return "I'm back on in this chat." if enabled else "I'm off in this chat until its admins switch me on again."
+
+
+def ban_text(target: UserRef, banned: bool) -> str:
+    return f"{target} is banned from the bot." if banned else f"{target} may use the bot again."
+
+
+def limit_text(whom: str, daily_limit: int | None) -> str:
+    """An admin's new daily limit for a person or a chat."""
+    if daily_limit is None:
+        return f"{whom} is back to the default daily limit."
+    if daily_limit == 0:
+        return f"{whom} may now make unlimited videos a day."
+    return f"{whom} may now make {daily_limit} video{'' if daily_limit == 1 else 's'} a day."
