@@ -1,0 +1,72 @@
+"""TelegramAdapter: python-telegram-bot started by hand, so it shares `memebot run`'s event loop with the others."""
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot.adapters.telegram import admin, commands, sing
+from bot.adapters.telegram.context import DELIVERIES, DOWNLOADS, LIMITS, SERVICE, MemeContext
+from bot.adapters.telegram.delivery import Deliveries
+from bot.adapters.telegram.errors import report_error
+from bot.adapters.telegram.files import clear_downloads
+from bot.adapters.telegram.identity import PLATFORM
+from bot.adapters.telegram.limits import FileLimits, limits_for
+from bot.config import Settings
+from bot.service import MemeService
+
+log = logging.getLogger(__name__)
+
+# A 429 answer says how long to wait; waiting and retrying beats losing a video until the next restart.
+RATE_LIMIT_RETRIES = 3
+# Videos go up to 50 MB (2000 MB to a self-hosted server): give an upload more than PTB's default 20 s.
+UPLOAD_TIMEOUT_SECONDS = 300.0
+DOWNLOADS_FOLDER = "telegram-downloads"
+
+
+class TelegramAdapter:
+    """memebot on Telegram by long polling."""
+
+    name = PLATFORM
+
+    def __init__(self, settings: Settings, service: MemeService, *, limits: FileLimits | None = None) -> None:
+        if not settings.telegram_token:
+            raise ValueError("the Telegram adapter needs MEMEBOT_TELEGRAM_TOKEN")
+        # PTB appends the token to both URLs: <api>/bot<token>/getMe, <file url>/bot<token>/<file path>.
+        self._application: Application = (
+            ApplicationBuilder()
+            .token(settings.telegram_token)
+            .base_url(f"{settings.telegram_api_url.rstrip('/')}/bot")
+            .base_file_url(f"{settings.telegram_file_url.rstrip('/')}/bot")
+            .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+            .media_write_timeout(UPLOAD_TIMEOUT_SECONDS)
+            .concurrent_updates(True)  # one user's download or ingest must not hold up everyone else
+            .context_types(ContextTypes(context=MemeContext))
+            .build()
+        )
+        limits = limits or limits_for(settings.telegram_api_url)
+        self._downloads = settings.data_dir / DOWNLOADS_FOLDER
+        self._deliveries = Deliveries(self._application.bot, service, limits)
+        self._application.bot_data.update(
+            {SERVICE: service, DELIVERIES: self._deliveries, LIMITS: limits, DOWNLOADS: self._downloads}
+        )
+        self._application.add_handlers([*sing.HANDLERS, *commands.HANDLERS, *admin.HANDLERS, commands.FALLBACK])
+        self._application.add_error_handler(report_error)
+
+    async def start(self) -> None:
+        """Connect, start polling, and resume the deliveries a restart interrupted."""
+        clear_downloads(self._downloads)
+        await self._application.initialize()
+        await self._application.bot.set_my_commands(commands.BOT_COMMANDS)
+        await self._application.start()
+        await self._application.updater.start_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
+        await self._deliveries.resume()
+        log.info("serving Telegram as @%s", self._application.bot.username)
+
+    async def stop(self) -> None:
+        """Stop polling, let running handlers finish, stop following jobs (the next start resumes them)."""
+        await self._application.updater.stop()
+        await self._application.stop()
+        await self._deliveries.stop()
+        await self._application.shutdown()

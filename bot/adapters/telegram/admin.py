@@ -1,0 +1,267 @@
+"""Admin commands: bot admins add and remove songs, ban people and set limits; chat admins switch the bot
+off and on in their group."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import shlex
+from dataclasses import dataclass
+from types import TracebackType
+
+from telegram import Message, Update, User
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
+
+from bot.adapters.follow import STATUS_EDIT_INTERVAL_SECONDS
+from bot.adapters.messages import (
+    ban_text,
+    chat_switched_text,
+    ingest_status_text,
+    limit_text,
+    template_added_text,
+    template_removed_text,
+)
+from bot.adapters.telegram.captions import caption_command
+from bot.adapters.telegram.context import MemeContext
+from bot.adapters.telegram.files import clip_in, downloaded
+from bot.adapters.telegram.identity import PLATFORM, chat_ref, user_ref
+from bot.adapters.telegram.sing import SING
+from bot.service import NotAllowed, UserFacingError, UserRef
+
+ADD_TEMPLATE_SYNTAX = '/addtemplate NAME ["TITLE"] [START] [END]'
+ADD_TEMPLATE_USAGE = (
+    f"Send a video with the caption {ADD_TEMPLATE_SYNTAX}, or reply to a video with it, e.g.\n"
+    '/addtemplate baka-mitai "Baka Mitai" 12.5 27\n'
+    "NAME: lowercase letters, digits and dashes. START and END cut the clip, in seconds or m:ss. "
+    "Put a title that has numbers in it in quotes."
+)
+TARGET_USAGE = "Reply to a message of the person, or give their user id: /{command} USER_ID."
+SET_LIMIT_USAGE = (
+    "/setlimit N in a reply to someone, /setlimit USER_ID N, or /setlimit chat N for this chat. "
+    "N is videos a day: 0 for unlimited, or default."
+)
+GROUPS_ONLY = "That works in group chats: it switches me off or on for everyone there."
+ADMIN_HELP = (
+    "Admin commands:\n"
+    f"• a video with the caption {ADD_TEMPLATE_SYNTAX} — add a song, e.g. "
+    '/addtemplate baka-mitai "Baka Mitai" 12.5 27 (times in seconds or m:ss; quote a title that has numbers)\n'
+    "• /removetemplate NAME — remove a song an admin added\n"
+    "• /ban, /unban — in a reply to the person, or with their user id\n"
+    f"• {SET_LIMIT_USAGE}"
+)
+CHAT_ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+TIME = re.compile(r"(?:(\d+):)?(\d+(?:\.\d+)?)")
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    """What /addtemplate asks for."""
+
+    slug: str
+    title: str | None
+    start: float | None
+    end: float | None
+
+
+def parse_template_spec(text: str) -> TemplateSpec:
+    """NAME first; then words that are times are START and END, the others the title."""
+    try:
+        slug, *rest = shlex.split(text)
+    except ValueError:  # nothing given, or an unclosed quote
+        raise UserFacingError(ADD_TEMPLATE_USAGE) from None
+    times = [seconds for word in rest if (seconds := _seconds(word)) is not None]
+    if len(times) > 2:
+        raise UserFacingError(ADD_TEMPLATE_USAGE)
+    title = " ".join(word for word in rest if _seconds(word) is None)
+    start, end = [*times, None, None][:2]
+    return TemplateSpec(slug.lower(), title or None, start, end)
+
+
+def _seconds(word: str) -> float | None:
+    """12.5 or 1:05.5 in seconds; None if the word is no time."""
+    match = TIME.fullmatch(word)
+    if match is None:
+        return None
+    minutes, seconds = match.groups()
+    return int(minutes or 0) * 60 + float(seconds)
+
+
+async def clip_received(update: Update, context: MemeContext) -> None:
+    """A video with the caption /addtemplate …"""
+    message = update.effective_message
+    command = caption_command(message, context.bot.username)
+    if command is not None:
+        await add_template(context, message, update.effective_user, command.rest)
+
+
+async def add_template_command(update: Update, context: MemeContext) -> None:
+    """/addtemplate … in a reply to a video."""
+    message = update.effective_message
+    clip_message = message.reply_to_message
+    if clip_message is None:
+        _admin(update.effective_user, context)  # only admins learn how it works
+        raise UserFacingError(ADD_TEMPLATE_USAGE)
+    _, *spec_text = message.text.split(maxsplit=1)
+    await add_template(context, clip_message, update.effective_user, spec_text[0] if spec_text else "")
+
+
+async def add_template(context: MemeContext, clip_message: Message, admin: User, spec_text: str) -> None:
+    """Download the clip and have the service ingest it, showing the ingest's progress in a status message."""
+    actor = _admin(admin, context)  # before downloading anything
+    spec = parse_template_spec(spec_text)
+    clip = clip_in(clip_message)
+    if clip is None:
+        raise UserFacingError(ADD_TEMPLATE_USAGE)
+    status = await clip_message.reply_text(ingest_status_text(spec.slug, "downloading", 0.0), do_quote=True)
+    try:
+        async with (
+            downloaded(context.bot, clip, context.downloads, context.limits.download_bytes, "clip") as path,
+            _IngestProgress(status, spec.slug) as progress,
+        ):
+            added = await context.service.admin.add_template(
+                actor, spec.slug, path, title=spec.title, start=spec.start, end=spec.end, progress=progress.report
+            )
+    except UserFacingError as refusal:
+        await status.edit_text(refusal.message)
+        return
+    await status.edit_text(template_added_text(added, SING))
+
+
+async def remove_template_command(update: Update, context: MemeContext) -> None:
+    """/removetemplate NAME"""
+    actor = _admin(update.effective_user, context)
+    if len(context.args or []) != 1:
+        raise UserFacingError("Say which song: /removetemplate NAME.")
+    slug = context.args[0].lower()
+    await context.service.admin.remove_template(actor, slug)
+    await update.effective_message.reply_text(template_removed_text(slug))
+
+
+async def switch_on(update: Update, context: MemeContext) -> None:
+    """/on: a chat admin switches the bot back on in their group."""
+    await _switch(update, context, enabled=True)
+
+
+async def switch_off(update: Update, context: MemeContext) -> None:
+    """/off: a chat admin switches the bot off in their group."""
+    await _switch(update, context, enabled=False)
+
+
+async def ban_command(update: Update, context: MemeContext) -> None:
+    """/ban in a reply to someone, or /ban USER_ID."""
+    await _set_banned(update, context, banned=True)
+
+
+async def unban_command(update: Update, context: MemeContext) -> None:
+    """/unban in a reply to someone, or /unban USER_ID."""
+    await _set_banned(update, context, banned=False)
+
+
+async def set_limit_command(update: Update, context: MemeContext) -> None:
+    """/setlimit [USER_ID | chat] N: a daily limit for a person or this chat."""
+    actor = _admin(update.effective_user, context)
+    args = context.args or []
+    if args and args[0].lower() == "chat":
+        limit = _daily_limit(args[1:])
+        await context.service.admin.set_chat_limit(actor, chat_ref(update.effective_chat), limit)
+        await update.effective_message.reply_text(limit_text("This chat", limit))
+        return
+    target, rest = _target(update.effective_message, args, "setlimit")
+    limit = _daily_limit(rest)
+    await context.service.admin.set_user_limit(actor, target, limit)
+    await update.effective_message.reply_text(limit_text(str(target), limit))
+
+
+async def _switch(update: Update, context: MemeContext, *, enabled: bool) -> None:
+    chat, user = update.effective_chat, update.effective_user
+    if chat.type == ChatType.PRIVATE:
+        raise UserFacingError(GROUPS_ONLY)
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    await context.service.admin.set_chat_enabled(
+        user_ref(user), chat_ref(chat), enabled, actor_is_chat_admin=member.status in CHAT_ADMIN_STATUSES
+    )
+    await update.effective_message.reply_text(chat_switched_text(enabled))
+
+
+async def _set_banned(update: Update, context: MemeContext, *, banned: bool) -> None:
+    actor = _admin(update.effective_user, context)
+    target, _ = _target(update.effective_message, context.args or [], "ban" if banned else "unban")
+    await (context.service.admin.ban if banned else context.service.admin.unban)(actor, target)
+    await update.effective_message.reply_text(ban_text(target, banned))
+
+
+def _admin(user: User, context: MemeContext) -> UserRef:
+    """The user as the service knows them, if a bot admin; checked before anything is parsed or downloaded."""
+    actor = user_ref(user)
+    if not context.service.admin.is_admin(actor):
+        raise NotAllowed()
+    return actor
+
+
+def _target(message: Message, args: list[str], command: str) -> tuple[UserRef, list[str]]:
+    """Whom the command is about: the author of the message it replies to, or the user id given first."""
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None:
+        return user_ref(replied.from_user), args
+    if args and args[0].isdigit():
+        return UserRef(PLATFORM, args[0]), args[1:]
+    raise UserFacingError(TARGET_USAGE.format(command=command))
+
+
+def _daily_limit(args: list[str]) -> int | None:
+    if len(args) == 1 and args[0].lower() == "default":
+        return None
+    if len(args) == 1 and args[0].isdigit():
+        return int(args[0])
+    raise UserFacingError(SET_LIMIT_USAGE)
+
+
+class _IngestProgress:
+    """Shows an ingest's stage and progress in its status message, edited at most every few seconds."""
+
+    def __init__(self, status: Message, slug: str) -> None:
+        self._status = status
+        self._slug = slug
+        self._loop = asyncio.get_running_loop()
+        self._latest = ("starting", 0.0)
+        self._changed = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def report(self, stage: str, fraction: float) -> None:
+        """The ingest's progress callback; it runs in the ingest's thread."""
+        self._latest = (stage, fraction)  # one assignment: the event loop reads a whole pair
+        self._loop.call_soon_threadsafe(self._changed.set)
+
+    async def __aenter__(self) -> _IngestProgress:
+        self._task = asyncio.create_task(self._show_changes())
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _show_changes(self) -> None:
+        while True:
+            await self._changed.wait()
+            self._changed.clear()
+            with contextlib.suppress(TelegramError):  # e.g. "not modified": the percentage did not move
+                await self._status.edit_text(ingest_status_text(self._slug, *self._latest))
+            await asyncio.sleep(STATUS_EDIT_INTERVAL_SECONDS)
+
+
+_ADD_TEMPLATE_CAPTION = filters.CaptionRegex(r"^/addtemplate(@\w+)?(\s|$)")
+HANDLERS: list[BaseHandler] = [
+    MessageHandler((filters.VIDEO | filters.Document.VIDEO) & _ADD_TEMPLATE_CAPTION, clip_received),
+    CommandHandler("addtemplate", add_template_command),
+    CommandHandler("removetemplate", remove_template_command),
+    CommandHandler("on", switch_on),
+    CommandHandler("off", switch_off),
+    CommandHandler("ban", ban_command),
+    CommandHandler("unban", unban_command),
+    CommandHandler("setlimit", set_limit_command),
+]

@@ -1,0 +1,104 @@
+"""Everyone's commands: /start, /help, /templates, /quota, /privacy, /forgetme, /cancel."""
+from __future__ import annotations
+
+from telegram import BotCommand, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.adapters.messages import (
+    FORGET_ME_QUESTION,
+    FORGOTTEN,
+    NOTHING_FORGOTTEN,
+    cancel_text,
+    help_text,
+    photo_hint_text,
+    quota_text,
+    templates_text,
+)
+from bot.adapters.telegram.admin import ADMIN_HELP
+from bot.adapters.telegram.buttons import CONFIRM_FORGET, forget_keyboard, pressed_by_owner
+from bot.adapters.telegram.context import MemeContext
+from bot.adapters.telegram.identity import chat_ref, user_ref
+from bot.adapters.telegram.sing import SING
+
+# Shown in Telegram's command menu; admin commands stay out of it.
+BOT_COMMANDS = [
+    BotCommand("sing", "sing a song: with a photo, or in a reply to one"),
+    BotCommand("templates", "the songs you can pick"),
+    BotCommand("quota", "how many videos you have left today"),
+    BotCommand("cancel", "cancel your video waiting in line"),
+    BotCommand("privacy", "what I keep and for how long"),
+    BotCommand("forgetme", "delete everything I have about you"),
+    BotCommand("help", "how to use me"),
+]
+TELEGRAM_HELP = (
+    "• /cancel — cancel your video waiting in line\n"
+    "In groups, send the photo with the caption /sing NAME, or reply to a photo with it. "
+    "Group admins can switch me /off and /on there."
+)
+
+
+async def help_command(update: Update, context: MemeContext) -> None:
+    """/start and /help: how to use the bot (and the admin commands, for bot admins)."""
+    text = f"{help_text(SING)}\n{TELEGRAM_HELP}"
+    if context.service.admin.is_admin(user_ref(update.effective_user)):
+        text += f"\n\n{ADMIN_HELP}"
+    await update.effective_message.reply_text(text)
+
+
+async def templates_command(update: Update, context: MemeContext) -> None:
+    """/templates: the songs to pick from."""
+    await update.effective_message.reply_text(templates_text(await context.service.templates.list(), SING))
+
+
+async def quota_command(update: Update, context: MemeContext) -> None:
+    """/quota: today's videos, for the user and the chat."""
+    usage = await context.service.renders.usage(user_ref(update.effective_user), chat_ref(update.effective_chat))
+    await update.effective_message.reply_text(quota_text(usage))
+
+
+async def privacy_command(update: Update, context: MemeContext) -> None:
+    """/privacy: what the bot keeps, and for how long."""
+    await update.effective_message.reply_text(context.service.privacy.summary())
+
+
+async def forget_me_command(update: Update, context: MemeContext) -> None:
+    """/forgetme: ask for confirmation first."""
+    keyboard = forget_keyboard(update.effective_user.id)
+    await update.effective_message.reply_text(FORGET_ME_QUESTION, reply_markup=keyboard)
+
+
+async def forget_me_confirmed(update: Update, context: MemeContext) -> None:
+    """The answer to /forgetme's question."""
+    query = update.callback_query
+    owner, answer = context.matches[0].groups()
+    if not await pressed_by_owner(query, owner):
+        return
+    if answer == "y":
+        await context.service.privacy.forget_me(user_ref(query.from_user))
+    await query.edit_message_text(FORGOTTEN if answer == "y" else NOTHING_FORGOTTEN)
+
+
+async def cancel_command(update: Update, context: MemeContext) -> None:
+    """/cancel: drop the user's videos still waiting in line in this chat."""
+    user = update.effective_user
+    jobs = context.deliveries.jobs_of(user.id, update.effective_chat.id)
+    cancelled = [await context.service.renders.cancel(user_ref(user), job_id) for job_id in jobs]
+    await update.effective_message.reply_text(cancel_text(any(cancelled) if cancelled else None))
+
+
+async def hint(update: Update, context: MemeContext) -> None:
+    """Anything else in a direct chat: say what the bot wants."""
+    await update.effective_message.reply_text(photo_hint_text("/help"))
+
+
+HANDLERS: list[BaseHandler] = [
+    CommandHandler(["start", "help"], help_command),
+    CommandHandler("templates", templates_command),
+    CommandHandler("quota", quota_command),
+    CommandHandler("privacy", privacy_command),
+    CommandHandler("forgetme", forget_me_command),
+    CallbackQueryHandler(forget_me_confirmed, pattern=CONFIRM_FORGET),
+    CommandHandler("cancel", cancel_command),
+]
+# Registered last: it answers whatever no other handler took.
+FALLBACK = MessageHandler(filters.ChatType.PRIVATE, hint)

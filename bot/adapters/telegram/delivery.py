@@ -1,0 +1,164 @@
+"""Job outcomes on Telegram: a status message edited as the job moves, then the video (or why not), exactly once."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from telegram import Bot, ReplyParameters
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, Forbidden
+
+from bot.adapters.follow import follow_job
+from bot.adapters.messages import LABEL_NOTE, done_text, status_text
+from bot.adapters.telegram.identity import PLATFORM
+from bot.adapters.telegram.limits import FileLimits, video_too_large_text
+from bot.queue import Finished, JobEvent
+from bot.service import MemeService
+
+log = logging.getLogger(__name__)
+
+# Telegram shows a chat action for 5 s or until the bot's next message; uploads can take longer.
+CHAT_ACTION_REPEAT_SECONDS = 4.0
+
+
+@dataclass(frozen=True)
+class StatusMessage:
+    """Where a job's status and video go; stored with the job (its `reply_to`) so a restart can still deliver."""
+
+    chat_id: int
+    message_id: int  # the bot's status message, a reply to the photo
+    photo_message_id: int
+    user_id: int
+    title: str
+
+    def as_reply_to(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_reply_to(cls, reply_to: dict[str, Any]) -> StatusMessage:
+        return cls(**reply_to)
+
+
+class Deliveries:
+    """Follows jobs in background tasks and gives each outcome to its user once."""
+
+    def __init__(self, bot: Bot, service: MemeService, limits: FileLimits) -> None:
+        self._bot = bot
+        self._service = service
+        self._limits = limits
+        self._followed: dict[int, tuple[asyncio.Task[None], StatusMessage]] = {}
+
+    def follow(self, job_id: int, where: StatusMessage) -> None:
+        """Show the job's status in its status message from now on, and deliver its outcome."""
+        task = asyncio.create_task(self._follow(job_id, where), name=f"telegram-job-{job_id}")
+        self._followed[job_id] = (task, where)
+
+    def jobs_of(self, user_id: int, chat_id: int) -> list[int]:
+        """The user's jobs on the way in this chat."""
+        return [job for job, (_, to) in self._followed.items() if (to.user_id, to.chat_id) == (user_id, chat_id)]
+
+    async def resume(self) -> None:
+        """Follow every job whose outcome has not reached its Telegram user yet, e.g. after a restart."""
+        for pending in await self._service.renders.undelivered(PLATFORM):
+            if pending.reply_to is None:
+                log.warning("job %s has no Telegram chat to deliver to", pending.job_id)
+                continue
+            self.follow(pending.job_id, StatusMessage.from_reply_to(pending.reply_to))
+
+    async def stop(self) -> None:
+        """Stop following; the jobs stay undelivered, and the next start resumes them."""
+        tasks = [task for task, _ in self._followed.values()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def send_video(self, where: StatusMessage, output: Path) -> None:
+        """Send the video as a reply to the photo (or say why it cannot be sent), then mark the status done."""
+        status = _StatusEditor(self._bot, where)
+        size = output.stat().st_size
+        if size > self._limits.upload_bytes:
+            await status.show(video_too_large_text(size, self._limits.upload_bytes), final=True)
+            return
+        try:
+            async with _showing(self._bot, where.chat_id, ChatAction.UPLOAD_VIDEO):
+                await self._bot.send_video(
+                    where.chat_id,
+                    output,
+                    caption=LABEL_NOTE,
+                    supports_streaming=True,
+                    reply_parameters=ReplyParameters(where.photo_message_id, allow_sending_without_reply=True),
+                )
+        except (Forbidden, BadRequest) as error:  # blocked, or the chat is gone: trying again will not help
+            log.warning("cannot send the video to chat %s: %s", where.chat_id, error.message)
+            return
+        await status.show(done_text(where.title), final=True)
+
+    async def _follow(self, job_id: int, where: StatusMessage) -> None:
+        status = _StatusEditor(self._bot, where)
+
+        async def show_status(event: JobEvent) -> None:
+            await status.show(status_text(event, where.title))
+
+        async def deliver(event: JobEvent) -> None:
+            if isinstance(event, Finished):
+                await self.send_video(where, event.output)
+            else:
+                await status.show(status_text(event, where.title), final=True)
+
+        try:
+            await follow_job(self._service, job_id, show_status, deliver)
+        except LookupError:
+            log.info("job %s is gone (forgotten or expired): nothing to deliver", job_id)
+        except Exception:
+            log.exception("could not deliver job %s; the next start tries again", job_id)
+        finally:
+            self._followed.pop(job_id, None)
+
+
+class _StatusEditor:
+    """Edits one status message, skipping repeats; a final text is sent anew if the message is gone."""
+
+    def __init__(self, bot: Bot, where: StatusMessage) -> None:
+        self._bot = bot
+        self._where = where
+        self._shown: str | None = None
+
+    async def show(self, text: str, *, final: bool = False) -> None:
+        if text == self._shown:
+            return
+        try:
+            await self._bot.edit_message_text(text, chat_id=self._where.chat_id, message_id=self._where.message_id)
+        except BadRequest as error:
+            if "not modified" in error.message:
+                pass  # after a restart the message may show this already
+            elif final:
+                await self._bot.send_message(
+                    self._where.chat_id,
+                    text,
+                    reply_parameters=ReplyParameters(self._where.photo_message_id, allow_sending_without_reply=True),
+                )
+            else:
+                raise
+        self._shown = text
+
+
+@contextlib.asynccontextmanager
+async def _showing(bot: Bot, chat_id: int, action: str) -> AsyncIterator[None]:
+    """Keep a chat action ("sending a video…") showing until the block ends."""
+
+    async def repeat() -> None:
+        while True:
+            await bot.send_chat_action(chat_id, action)
+            await asyncio.sleep(CHAT_ACTION_REPEAT_SECONDS)
+
+    task = asyncio.create_task(repeat())
+    try:
+        yield
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)  # a failed chat action is no reason to fail the video

@@ -1,0 +1,27 @@
+"""The error handler: a refusal in the service's words; anything else is logged, and the user gets an apology."""
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.adapters.messages import SOMETHING_WENT_WRONG
+from bot.adapters.telegram.context import MemeContext
+from bot.service import UserFacingError
+
+log = logging.getLogger(__name__)
+
+
+async def report_error(update: object, context: MemeContext) -> None:
+    """Answer the update that failed; the other users' updates and jobs carry on regardless."""
+    error = context.error
+    if isinstance(error, UserFacingError):
+        text = error.message
+    else:
+        log.error("a Telegram update failed: %s", update, exc_info=error)
+        text = SOMETHING_WENT_WRONG
+    if isinstance(update, Update) and update.effective_message is not None:
+        with contextlib.suppress(TelegramError):  # e.g. the network that failed the update
+            await update.effective_message.reply_text(text)

@@ -1,0 +1,146 @@
+"""From a photo to a render, one flow for every way in: a photo or image file, /sing NAME in its caption or
+in a reply to it, a song button, the consent buttons."""
+from __future__ import annotations
+
+from telegram import Message, Update, User
+from telegram.constants import ChatType
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.adapters.messages import (
+    CHECKING_PHOTO,
+    CONSENT_DECLINED,
+    PHOTO_MISSING,
+    PICK_A_SONG,
+    sing_usage_text,
+    templates_text,
+)
+from bot.adapters.telegram.buttons import ANSWER_CONSENT, PICK_SONG, consent_keyboard, pressed_by_owner, songs_keyboard
+from bot.adapters.telegram.captions import caption_command
+from bot.adapters.telegram.context import MemeContext
+from bot.adapters.telegram.delivery import StatusMessage
+from bot.adapters.telegram.files import downloaded, photo_in
+from bot.adapters.telegram.identity import chat_ref, user_ref
+from bot.service import CachedRender, ConsentRequired, UserFacingError
+
+SING = "/sing"
+
+
+async def photo_received(update: Update, context: MemeContext) -> None:
+    """A photo or image file: /sing NAME in the caption sings it; otherwise offer the songs, in a group only if
+    the photo replies to me."""
+    message = update.effective_message
+    command = caption_command(message, context.bot.username)
+    if command is not None and command.name == "sing":
+        await _sing_or_offer(context, message, update.effective_user, command.args)
+    elif message.chat.type == ChatType.PRIVATE or _replies_to_me(message, context):
+        await offer_songs(context, message, update.effective_user)
+
+
+async def sing_command(update: Update, context: MemeContext) -> None:
+    """/sing NAME (or just /sing, to pick) in a reply to a photo."""
+    message = update.effective_message
+    photo_message = message.reply_to_message
+    if photo_message is None or photo_in(photo_message) is None:
+        await message.reply_text(sing_usage_text(SING))
+        return
+    await _sing_or_offer(context, photo_message, update.effective_user, context.args or [])
+
+
+async def song_picked(update: Update, context: MemeContext) -> None:
+    """A song button under a photo."""
+    query = update.callback_query
+    owner, slug = context.matches[0].groups()
+    if await pressed_by_owner(query, owner):
+        await _continue_from_buttons(update, context, slug)
+
+
+async def consent_answered(update: Update, context: MemeContext) -> None:
+    """Accept: record it and carry on with the same photo; Decline: say so (the photo was not kept)."""
+    query = update.callback_query
+    owner, slug, answer = context.matches[0].groups()
+    if not await pressed_by_owner(query, owner):
+        return
+    if answer == "n":
+        await query.edit_message_text(CONSENT_DECLINED)
+        return
+    await context.service.consent.accept(user_ref(query.from_user))
+    await _continue_from_buttons(update, context, slug)
+
+
+async def offer_songs(context: MemeContext, photo_message: Message, requester: User) -> None:
+    """Reply to the photo with a button per song."""
+    templates = await context.service.templates.list()
+    if not templates:
+        await photo_message.reply_text(templates_text(templates, SING), do_quote=True)
+        return
+    await photo_message.reply_text(PICK_A_SONG, reply_markup=songs_keyboard(requester.id, templates), do_quote=True)
+
+
+async def sing(
+    context: MemeContext, photo_message: Message, requester: User, slug: str, status: Message | None = None
+) -> None:
+    """Fetch the photo, ask the service for the render, and let the status message follow it.
+
+    The status message is the bot's reply to the photo (the buttons' message if there was one): the consent
+    buttons find the photo again through it, and a restart delivers through the ids stored with the job.
+    """
+    image = photo_in(photo_message)
+    status = await _show(photo_message, status, CHECKING_PHOTO if image else PHOTO_MISSING)
+    if image is None:
+        return
+    titles = {template.slug: template.title for template in await context.service.templates.list()}
+    title = titles.get(slug, slug)
+    where = StatusMessage(status.chat_id, status.message_id, photo_message.message_id, requester.id, title)
+    try:
+        async with downloaded(context.bot, image, context.downloads, context.limits.download_bytes, "photo") as path:
+            outcome = await context.service.renders.request(
+                user_ref(requester), chat_ref(photo_message.chat), slug, path, reply_to=where.as_reply_to()
+            )
+    except ConsentRequired as required:
+        await status.edit_text(required.statement, reply_markup=consent_keyboard(requester.id, slug))
+        return
+    except UserFacingError as refusal:
+        await status.edit_text(refusal.message)
+        return
+    if isinstance(outcome, CachedRender):
+        await context.deliveries.send_video(where, outcome.output)
+    else:
+        context.deliveries.follow(outcome.job_id, where)  # its first event is the job's place in the queue
+
+
+async def _show(photo_message: Message, status: Message | None, text: str) -> Message:
+    """Put the text in the status message (dropping its buttons), sending it as a reply to the photo if new."""
+    if status is None:
+        return await photo_message.reply_text(text, do_quote=True)
+    await status.edit_text(text)
+    return status
+
+
+async def _sing_or_offer(context: MemeContext, photo_message: Message, requester: User, args: list[str]) -> None:
+    if args:
+        await sing(context, photo_message, requester, args[0].lower())
+    else:
+        await offer_songs(context, photo_message, requester)
+
+
+async def _continue_from_buttons(update: Update, context: MemeContext, slug: str) -> None:
+    """Sing the photo the buttons' message replies to, in that message."""
+    query = update.callback_query
+    buttons = query.message
+    if isinstance(buttons, Message) and buttons.reply_to_message is not None:
+        await sing(context, buttons.reply_to_message, query.from_user, slug, status=buttons)
+    else:
+        await query.edit_message_text(PHOTO_MISSING)
+
+
+def _replies_to_me(message: Message, context: MemeContext) -> bool:
+    replied = message.reply_to_message
+    return replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
+
+
+HANDLERS: list[BaseHandler] = [
+    MessageHandler(filters.PHOTO | filters.Document.IMAGE, photo_received),
+    CommandHandler("sing", sing_command),
+    CallbackQueryHandler(song_picked, pattern=PICK_SONG),
+    CallbackQueryHandler(consent_answered, pattern=ANSWER_CONSENT),
+]
