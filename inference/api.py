@@ -11,6 +11,7 @@ from inference.errors import InputError
 from inference.image_io import load_photo
 from inference.label import DEFAULT_LABEL
 from inference.render import Progress, RenderOptions, prepare_photo, render
+from inference.render import RenderStats as RenderResult
 from inference.templates import Template, TemplateLibrary
 from inference.templates.ingest import Progress as IngestProgress
 from inference.templates.library import SHIPPED_TEMPLATES_DIR
@@ -40,16 +41,6 @@ class RenderRequest:
     template: str
     output: Path
     paste_back: bool = True
-
-
-@dataclass(frozen=True)
-class RenderResult:
-    """A finished meme."""
-
-    output: Path
-    frames: int
-    seconds: float
-    backend: str
 
 
 @dataclass(frozen=True)
@@ -129,9 +120,8 @@ class Renderer:
         """Make one meme; InputError for a bad photo or an unknown template."""
         template = self._templates.get(request.template)
         prepared = prepare_photo(load_photo(request.image))
-        stats = render(
+        return render(
             prepared, template, self._animator, request.output,
             RenderOptions(paste_back=request.paste_back, label=self.settings.label),
             audio=template.audio_path, progress=progress,
         )
-        return RenderResult(stats.output, stats.frames, stats.seconds, stats.backend)
