@@ -31,6 +31,17 @@ def fresh_face_png() -> bytes:
     return encoded.tobytes()
 
 
+def user_ref(person: Person) -> UserRef:
+    return UserRef("telegram", str(person.id))
+
+
+async def all_delivered(service: MemeService, timeout: float = 120.0) -> None:
+    """Wait until every Telegram job's outcome reached its user, and was marked delivered."""
+    async with asyncio.timeout(timeout):
+        while await service.renders.undelivered("telegram"):
+            await asyncio.sleep(0.1)
+
+
 def telegram_settings(settings: Settings, api: FakeBotApi) -> Settings:
     """The settings, pointed at the fake Bot API."""
     return dataclasses.replace(settings, telegram_token=TOKEN, telegram_api_url=api.url, telegram_file_url=api.file_url)
@@ -66,13 +77,8 @@ class Telegram:
     async def consenting(self, *people: Person) -> None:
         """Accept the consent statement for them, for tests about something else."""
         for person in people:
-            await self.service.consent.accept(UserRef("telegram", str(person.id)))
+            await self.service.consent.accept(user_ref(person))
 
-    async def all_delivered(self, timeout: float = 120.0) -> None:
-        """Wait until every Telegram job's outcome reached its user."""
-        async with asyncio.timeout(timeout):
-            while await self.service.renders.undelivered("telegram"):
-                await asyncio.sleep(0.2)
 
 
 @pytest_asyncio.fixture(scope="package", loop_scope="package")
@@ -94,7 +100,7 @@ async def telegram(service: MemeService) -> AsyncIterator[Telegram]:
     world = Telegram(api, service)
     await world.start()
     yield world
-    await world.all_delivered()  # no test leaves a job behind for the next test's bot
+    await all_delivered(service)  # no test leaves a job behind for the next test's bot
     await world.stop()
     await api.stop()
     assert not api.unknown_methods, f"the fake does not know {api.unknown_methods}"

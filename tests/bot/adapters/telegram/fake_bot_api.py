@@ -67,10 +67,16 @@ class Person:
     def says(self, text: str, reply_to: dict[str, Any] | None = None) -> dict[str, Any]:
         return self.api.user_message(self, reply_to, text=text, entities=_command_entities(text))
 
-    def sends_photo(self, image: bytes, caption: str | None = None, claimed_size: int | None = None) -> dict[str, Any]:
+    def sends_photo(
+        self,
+        image: bytes,
+        caption: str | None = None,
+        reply_to: dict[str, Any] | None = None,
+        claimed_size: int | None = None,
+    ) -> dict[str, Any]:
         file = self.api.add_file(image, claimed_size)
         photo = [{**file, "width": 256, "height": 256}]
-        return self.api.user_message(self, None, photo=photo, **_caption(caption))
+        return self.api.user_message(self, reply_to, photo=photo, **_caption(caption))
 
     def sends_file(self, data: bytes, mime_type: str, file_name: str, caption: str | None = None) -> dict[str, Any]:
         document = {**self.api.add_file(data), "mime_type": mime_type, "file_name": file_name}
@@ -107,19 +113,22 @@ class FakeBotApi:
         self._file_ids = itertools.count(1)
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
+        self._closing = False
         self.url = ""
 
     async def start(self) -> None:
         app = web.Application(client_max_size=100 * 2**20)
         app.router.add_post("/bot{token}/{method}", self._handle_method)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
-        self._runner = web.AppRunner(app, shutdown_timeout=1.0)
+        self._runner = web.AppRunner(app)
         await self._runner.setup()
         listening = socket.create_server(("127.0.0.1", 0))  # a free port, picked by the OS
         await web.SockSite(self._runner, listening).start()
         self.url = f"http://127.0.0.1:{listening.getsockname()[1]}"
 
     async def stop(self) -> None:
+        self._closing = True
+        self._touch()  # ends a long poll still waiting, so the server need not wait for it
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -242,7 +251,7 @@ class FakeBotApi:
         # Updates before the offset were confirmed by the bot: Telegram forgets them.
         self._updates = [update for update in self._updates if update["update_id"] >= params.get("offset", 0)]
         if params.get("timeout"):
-            await self._until(lambda: self._updates, params["timeout"])  # long polling
+            await self._until(lambda: self._updates or self._closing, params["timeout"])  # long polling
         return self._updates[: params.get("limit", 100)]
 
     def _getMe(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,60 @@
+"""Everyone's commands: help, songs, quota, privacy, forget-me, cancel; and hints when a photo is missing."""
+import pytest
+
+from bot.adapters.messages import FORGET_ME_QUESTION, FORGOTTEN, NOTHING_FORGOTTEN
+from tests.bot.adapters.telegram.conftest import DEMO_TITLE, user_ref
+
+pytestmark = pytest.mark.asyncio(loop_scope="package")
+
+
+async def test_help_shows_admin_commands_to_admins_only(telegram):
+    rita, admin = telegram.person("Rita"), telegram.admin()
+    rita.says("/start")
+    welcome = await rita.sees("Send me a face photo and pick a song")
+    assert "/sing NAME" in welcome["text"] and "/privacy" in welcome["text"] and "Admin commands" not in welcome["text"]
+    admin.says("/help")
+    help_text = await admin.sees("Admin commands")
+    assert '/addtemplate NAME ["TITLE"] [START] [END]' in help_text["text"]
+    commands = telegram.api.calls_to("setMyCommands")[0].params["commands"]
+    assert {"sing", "templates", "quota", "privacy", "forgetme", "help"} <= {c["command"] for c in commands}
+
+
+async def test_templates_quota_and_privacy(telegram):
+    sam = telegram.person("Sam")
+    sam.says("/templates")
+    await sam.sees(f"• demo — {DEMO_TITLE} (7 s)")
+    sam.says("/quota")
+    await sam.sees("Today you made 0 of 5 videos; this chat made 0 of 30.")
+    sam.says("/privacy")
+    await sam.sees("What I keep about you:")
+
+
+async def test_forget_me_asks_first_then_forgets(telegram):
+    tina = telegram.person("Tina")
+    await telegram.consenting(tina)
+    tina.says("/forgetme")
+    question = await tina.sees(FORGET_ME_QUESTION)
+    tina.presses(question, "Keep it")
+    await tina.sees(NOTHING_FORGOTTEN)
+    assert not await telegram.service.consent.needs_consent(user_ref(tina))
+
+    tina.says("/forgetme")
+    question = await tina.api.wait_for(lambda: [m for m in tina.api.bot_messages(tina.chat_id) if "reply_markup" in m])
+    tina.presses(question[0], "🗑 Yes, forget me")
+    await tina.sees(FORGOTTEN)
+    assert await telegram.service.consent.needs_consent(user_ref(tina))
+
+
+async def test_cancel_with_nothing_waiting(telegram):
+    uma = telegram.person("Uma")
+    uma.says("/cancel")
+    await uma.sees("You have no video on the way here.")
+
+
+async def test_a_missing_photo_gets_a_hint(telegram):
+    victor = telegram.person("Victor")
+    victor.says("hello bot")
+    await victor.sees("Send me a face photo and I'll offer you songs")
+    group_member = telegram.person("Wanda").in_chat(telegram.group())
+    group_member.says("/sing demo")
+    await group_member.sees("Send a face photo with the caption /sing NAME, or reply to a photo with /sing NAME.")
