@@ -58,8 +58,8 @@ class DenseMotionNetwork(nn.Module):
         motions = self.sparse_motions(source, kp_driving)
         warped = F.grid_sample(source.image.expand(b * (k + 1), c, h, w), motions.view(b * (k + 1), h, w, 2),
                                align_corners=False)
-        features = torch.cat([heatmaps.unsqueeze(2), warped.view(b, k + 1, c, h, w)], dim=2)
-        prediction = self.hourglass(features.view(b, (k + 1) * (c + 1), h, w))
+        features = torch.cat([heatmaps.unsqueeze(2), warped.reshape(b, k + 1, c, h, w)], dim=2)
+        prediction = self.hourglass(features.reshape(b, (k + 1) * (c + 1), h, w))
         mask = torch.softmax(self.mask(prediction), dim=1)
         deformation = (motions * mask.unsqueeze(-1)).sum(dim=1)
         return DenseMotion(deformation=deformation, occlusion=torch.sigmoid(self.occlusion(prediction)), mask=mask)
