@@ -1,0 +1,17 @@
+"""Pointing discord.py at the configured REST and gateway URLs: a proxy in production, a fake Discord in tests."""
+from __future__ import annotations
+
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+
+def use_endpoints(api_url: str, gateway_url: str) -> None:
+    """Send REST calls (webhooks and interaction callbacks too) to `api_url`; connect to the gateway at `gateway_url`.
+
+    discord.py keeps both as class attributes, so this holds for every client in the process; memebot runs one.
+    A plain (unsharded) client connects to DEFAULT_GATEWAY without asking GET /gateway/bot, so answering that
+    route is not enough for a proxy. Resumes go to READY's resume_gateway_url, which a proxy should rewrite too.
+    """
+    Route.BASE = api_url.rstrip("/")
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
