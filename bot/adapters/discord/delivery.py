@@ -1,0 +1,103 @@
+"""One job shown to its user: status edits in their private message, then the video posted publicly."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import discord
+
+from bot.adapters.discord.downloads import size_text
+from bot.adapters.discord.reply import Reply
+from bot.adapters.discord.shrink import fit_to_upload
+from bot.adapters.messages import done_text, status_text
+from bot.queue import Finished, JobEvent, Progress
+
+log = logging.getLogger(__name__)
+
+# Discord's upload limit in a DM with the bot, where no server boost applies.
+DM_UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024
+VIDEO_FILENAME = "memebot.mp4"
+LATE_NOTE = "This takes longer than Discord lets me update this message: I'll post the video here and mention you."
+LATE_DELIVERY_NOTE = "(too late to reply to your command, so here it is)"
+
+
+def too_large_text(video: Path, max_bytes: int) -> str:
+    """Why the video cannot be sent where the user asked."""
+    return (f"❌ Your video is {size_text(video.stat().st_size)}, and even shrunk it does not fit the "
+            f"{size_text(max_bytes)} upload limit here. Try a shorter song.")
+
+
+class Delivery:
+    """Edits the private status message while the interaction token lives; the outcome goes public.
+
+    With the token alive the video is a followup to the command; after it, a channel message that
+    mentions the user, or a DM where the bot cannot post in that channel.
+    """
+
+    def __init__(self, client: discord.Client, reply: Reply, scratch: Path) -> None:
+        self._client = client
+        self._reply = reply
+        self._scratch = scratch
+
+    @property
+    def _webhook(self) -> discord.Webhook:
+        assert self._client.application_id is not None  # known once logged in
+        return discord.Webhook.partial(self._client.application_id, self._reply.token, client=self._client)
+
+    async def show_status(self, event: JobEvent) -> None:
+        """Edit the private message, unless the token is too close to expiring."""
+        if not self._reply.token_alive():
+            return
+        text = status_text(event, self._reply.template_title)
+        if isinstance(event, Progress) and event.eta_seconds and not self._reply.token_alive(event.eta_seconds):
+            text += f"\n{LATE_NOTE}"
+        await self._webhook.edit_message(self._reply.message_id, content=text, view=None)
+
+    async def deliver(self, event: JobEvent) -> None:
+        """Send the job's outcome: the video of a Finished job, or what happened instead."""
+        if isinstance(event, Finished):
+            await self.send_video(event.output)
+        else:
+            await self._send(status_text(event, self._reply.template_title), None, late=not self._reply.token_alive())
+
+    async def send_video(self, output: Path) -> None:
+        """Post the video publicly, shrunk if it exceeds the upload limit, or say privately why it cannot be sent."""
+        late = not self._reply.token_alive()  # decided once, so the size limit and the route agree
+        # A late video may end up in a DM, where no server boost raises the limit.
+        limit = min(self._reply.upload_limit, DM_UPLOAD_LIMIT_BYTES) if late else self._reply.upload_limit
+        video = await fit_to_upload(output, limit, self._scratch)
+        try:
+            if video is None:
+                await self._send(too_large_text(output, limit), None, late)
+            else:
+                await self._send(done_text(self._reply.template_title), video, late)
+        finally:
+            if video not in (None, output):
+                video.unlink(missing_ok=True)
+
+    async def _send(self, text: str, video: Path | None, late: bool) -> None:
+        if late:
+            await self._send_late(text, video)
+            return
+        if video is not None:
+            await self._webhook.send(text, file=discord.File(video, filename=VIDEO_FILENAME), wait=True)
+        try:
+            await self._webhook.edit_message(self._reply.message_id, content=text, view=None)
+        except discord.HTTPException:  # the outcome is out; a stale private status is no reason to send it again
+            log.warning("could not update the status message of user %s", self._reply.user_id, exc_info=True)
+
+    async def _send_late(self, text: str, video: Path | None) -> None:
+        content = f"<@{self._reply.user_id}> {text} {LATE_DELIVERY_NOTE}"
+        mention_only_them = discord.AllowedMentions(users=[discord.Object(self._reply.user_id)])
+        channel = self._client.get_partial_messageable(self._reply.channel_id)
+        try:
+            await channel.send(content, file=_file(video), allowed_mentions=mention_only_them)
+            return
+        except (discord.Forbidden, discord.NotFound):
+            log.info("cannot post in channel %s; sending user %s a DM", self._reply.channel_id, self._reply.user_id)
+        dm = await self._client.create_dm(discord.Object(self._reply.user_id))
+        await dm.send(text, file=_file(video))
+
+
+def _file(video: Path | None) -> discord.File | None:
+    return discord.File(video, filename=VIDEO_FILENAME) if video is not None else None
