@@ -1,0 +1,90 @@
+"""The Discord adapter: a discord.py bot whose slash commands call the service, started inside memebot's loop."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import discord
+from discord.ext import commands
+
+from bot.adapters.discord.admin import Admin
+from bot.adapters.discord.endpoints import use_endpoints
+from bot.adapters.discord.info import Info
+from bot.adapters.discord.jobs import JobFollowers
+from bot.adapters.discord.replies import report_error
+from bot.adapters.discord.sing import Sing
+from bot.adapters.discord.sync import sync_if_changed
+from bot.config import Settings
+from bot.service import MemeService
+
+log = logging.getLogger(__name__)
+READY_TIMEOUT_SECONDS = 120.0
+
+
+class DiscordAdapter:
+    """Serves slash commands over the gateway; REST and gateway URLs come from the settings."""
+
+    name = "discord"
+
+    def __init__(self, settings: Settings, service: MemeService) -> None:
+        if not settings.discord_token:
+            raise ValueError("the Discord adapter needs MEMEBOT_DISCORD_TOKEN")
+        self._settings = settings
+        self._service = service
+        self._state_dir = settings.data_dir / "discord"
+        # Slash commands need no privileged intent; Guilds only keeps discord.py's state complete.
+        # Interactions carry what the commands need, so startup does not wait for each server's data.
+        self._bot = commands.Bot(
+            command_prefix=commands.when_mentioned, intents=discord.Intents(guilds=True), help_command=None,
+            guild_ready_timeout=0.0,
+        )
+        self._bot.tree.error(report_error)
+        self._followers = JobFollowers(self._bot, service, self._state_dir)
+        self._connection: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Log in, sync the commands if they changed, connect, then resume the jobs not yet delivered."""
+        use_endpoints(self._settings.discord_api_url, self._settings.discord_gateway_url)
+        try:
+            await self._connect()
+        except BaseException:
+            await self._bot.close()  # no half-open HTTP session or gateway left behind
+            raise
+        if resumed := await self._followers.resume():
+            log.info("following %d Discord jobs not delivered before the restart", resumed)
+
+    async def stop(self) -> None:
+        """Stop following jobs and disconnect; undelivered jobs are resumed on the next start."""
+        await self._followers.stop()
+        await self._bot.close()
+        if self._connection is not None:
+            await asyncio.gather(self._connection, return_exceptions=True)
+
+    async def _connect(self) -> None:
+        assert self._settings.discord_token is not None
+        await self._bot.login(self._settings.discord_token)
+        downloads = self._state_dir / "downloads"
+        await self._bot.add_cog(Sing(self._service, self._followers, downloads))
+        await self._bot.add_cog(Info(self._service))
+        await self._bot.add_cog(Admin(self._service, downloads))
+        assert self._bot.application_id is not None  # login fetched it
+        await sync_if_changed(self._bot.tree, self._bot.application_id, self._state_dir)
+        self._connection = asyncio.create_task(self._bot.connect(), name="discord-gateway")
+        self._connection.add_done_callback(_log_if_disconnected)
+        ready = asyncio.create_task(self._bot.wait_until_ready())
+        await asyncio.wait(
+            {ready, self._connection}, timeout=READY_TIMEOUT_SECONDS, return_when=asyncio.FIRST_COMPLETED
+        )
+        if ready.done():
+            return
+        ready.cancel()
+        if self._connection.done():
+            self._connection.result()  # raises why it could not connect (e.g. a privileged intent was refused)
+            raise RuntimeError("the Discord gateway closed before the bot was ready")
+        raise TimeoutError(f"the Discord gateway did not get ready in {READY_TIMEOUT_SECONDS:.0f} s")
+
+
+def _log_if_disconnected(connection: asyncio.Task[None]) -> None:
+    # discord.py reconnects by itself; it gives up only on errors such as a revoked token.
+    if not connection.cancelled() and connection.exception() is not None:
+        log.error("the Discord gateway closed for good; no more commands arrive", exc_info=connection.exception())

@@ -1,0 +1,166 @@
+"""/memebot-admin: templates, limits, bans and the per-server switch, each checked by the service itself."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.adapters.discord.choices import template_choices
+from bot.adapters.discord.downloads import download, size_text
+from bot.adapters.discord.identity import chat_ref, user_ref
+from bot.adapters.discord.sing import SING_COMMAND
+from bot.adapters.follow import STATUS_EDIT_INTERVAL_SECONDS
+from bot.adapters.messages import (
+    ban_text,
+    chat_switched_text,
+    ingest_status_text,
+    limit_text,
+    template_added_text,
+    template_removed_text,
+)
+from bot.service import AddedTemplate, MemeService, NotAllowed, UserFacingError, UserRef
+from inference.templates.ingest import MAX_FILE_BYTES as MAX_CLIP_BYTES
+
+log = logging.getLogger(__name__)
+
+
+# Discord hides the group from members without Manage Server; the service still checks every call itself.
+@app_commands.default_permissions(manage_guild=True)
+class Admin(commands.GroupCog, group_name="memebot-admin", group_description="Bot admin tools"):
+    """Bot admins (MEMEBOT_ADMINS) manage templates, limits and bans; server managers switch the bot on and off."""
+
+    def __init__(self, service: MemeService, downloads: Path) -> None:
+        super().__init__()
+        self._service = service
+        self._downloads = downloads
+
+    @app_commands.command(name="add-template", description="Add a song template from a video clip of a singing face")
+    @app_commands.describe(
+        clip="A video of one face singing, with its sound",
+        name="Short name users pick it by, e.g. baka-mitai",
+        title="The song's title as users see it",
+        start="Where the song starts in the clip, in seconds",
+        end="Where it ends, in seconds",
+        replace="Replace a template with the same name",
+    )
+    async def add_template(
+        self,
+        interaction: discord.Interaction,
+        clip: discord.Attachment,
+        name: str,
+        title: str | None = None,
+        start: float | None = None,
+        end: float | None = None,
+        replace: bool = False,
+    ) -> None:
+        actor = user_ref(interaction.user)
+        if not self._service.admin.is_admin(actor):
+            raise NotAllowed()  # before fetching a clip that could be 200 MB
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        too_large = UserFacingError(f"That clip is too large; clips up to {size_text(MAX_CLIP_BYTES)} are accepted.")
+        video = await download(clip, self._downloads, MAX_CLIP_BYTES, too_large)
+        try:
+            added = await self._add_showing_progress(interaction, actor, name, video, title, start, end, replace)
+        finally:
+            video.unlink(missing_ok=True)
+        await interaction.edit_original_response(content=template_added_text(added, SING_COMMAND))
+
+    @app_commands.command(name="remove-template", description="Remove a template an admin added")
+    @app_commands.describe(name="The template to remove")
+    async def remove_template(self, interaction: discord.Interaction, name: str) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self._service.admin.remove_template(user_ref(interaction.user), name)
+        await interaction.edit_original_response(content=template_removed_text(name))
+
+    @remove_template.autocomplete("name")
+    async def _template_choices(self, interaction: discord.Interaction, typed: str) -> list[app_commands.Choice[str]]:
+        return await template_choices(self._service, typed)
+
+    @app_commands.command(name="set-limit", description="Set a user's or this server's daily video limit")
+    @app_commands.describe(
+        limit="Videos a day, 0 for unlimited; leave out to go back to the default",
+        user="Whose limit; leave out for this server's",
+    )
+    async def set_limit(
+        self,
+        interaction: discord.Interaction,
+        limit: app_commands.Range[int, 0] | None = None,
+        user: discord.User | None = None,
+    ) -> None:
+        actor = user_ref(interaction.user)
+        if user is None:
+            await self._service.admin.set_chat_limit(actor, chat_ref(interaction), limit)
+            whom = "This server" if interaction.guild_id else "This chat"
+        else:
+            await self._service.admin.set_user_limit(actor, user_ref(user), limit)
+            whom = user.mention
+        await interaction.response.send_message(limit_text(whom, limit), ephemeral=True)
+
+    @app_commands.command(description="Switch the bot off in this server")
+    async def off(self, interaction: discord.Interaction) -> None:
+        await self._switch(interaction, enabled=False)
+
+    @app_commands.command(description="Switch the bot back on in this server")
+    async def on(self, interaction: discord.Interaction) -> None:
+        await self._switch(interaction, enabled=True)
+
+    @app_commands.command(description="Stop a user from using the bot")
+    async def ban(self, interaction: discord.Interaction, user: discord.User) -> None:
+        await self._service.admin.ban(user_ref(interaction.user), user_ref(user))
+        await interaction.response.send_message(ban_text(user_ref(user), banned=True), ephemeral=True)
+
+    @app_commands.command(description="Let a banned user use the bot again")
+    async def unban(self, interaction: discord.Interaction, user: discord.User) -> None:
+        await self._service.admin.unban(user_ref(interaction.user), user_ref(user))
+        await interaction.response.send_message(ban_text(user_ref(user), banned=False), ephemeral=True)
+
+    async def _switch(self, interaction: discord.Interaction, *, enabled: bool) -> None:
+        # Discord computes the member's permissions in the interaction itself, so this cannot be forged by the client.
+        manages_server = interaction.guild_id is not None and interaction.permissions.manage_guild
+        await self._service.admin.set_chat_enabled(
+            user_ref(interaction.user), chat_ref(interaction), enabled, actor_is_chat_admin=manages_server
+        )
+        await interaction.response.send_message(chat_switched_text(enabled), ephemeral=True)
+
+    async def _add_showing_progress(
+        self,
+        interaction: discord.Interaction,
+        actor: UserRef,
+        slug: str,
+        video: Path,
+        title: str | None,
+        start: float | None,
+        end: float | None,
+        replace: bool,
+    ) -> AddedTemplate:
+        """Ingest the clip (in a thread), editing the admin's message with its stage and percent as it goes."""
+        loop = asyncio.get_running_loop()
+        latest: list[tuple[str, float]] = []  # the newest report last
+        reported = asyncio.Event()
+
+        def remember(stage: str, fraction: float) -> None:
+            latest.append((stage, fraction))
+            reported.set()
+
+        def report(stage: str, fraction: float) -> None:  # called in the ingest thread
+            loop.call_soon_threadsafe(remember, stage, fraction)
+
+        adding = asyncio.create_task(self._service.admin.add_template(
+            actor, slug, video, title=title, start=start, end=end, replace=replace, progress=report,
+        ))
+        while True:
+            waiting = asyncio.create_task(reported.wait())
+            await asyncio.wait({adding, waiting}, return_when=asyncio.FIRST_COMPLETED)
+            waiting.cancel()
+            if adding.done():
+                return adding.result()
+            reported.clear()
+            try:
+                await interaction.edit_original_response(content=ingest_status_text(slug, *latest[-1]))
+            except discord.HTTPException:  # a missed progress edit must not abandon the ingest
+                log.warning("could not show the progress of adding %s", slug, exc_info=True)
+            await asyncio.wait({adding}, timeout=STATUS_EDIT_INTERVAL_SECONDS)  # edits are rate-limited
