@@ -5,7 +5,7 @@ import contextlib
 import logging
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from bot.adapters.messages import SOMETHING_WENT_WRONG
 from bot.adapters.telegram.context import MemeContext
@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 async def report_error(update: object, context: MemeContext) -> None:
     """Answer the update that failed; the other users' updates and jobs carry on regardless."""
     error = context.error
+    if isinstance(error, BadRequest) and "not modified" in error.message:
+        return  # a double tap on a button: the first tap already changed the message
     if isinstance(error, UserFacingError):
         text = error.message
     else:

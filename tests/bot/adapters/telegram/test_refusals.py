@@ -83,6 +83,18 @@ async def test_someone_else_cannot_press_your_buttons(telegram, face_png):
     assert telegram.api.buttons(picker) == [DEMO_TITLE]  # still Jack's to press
 
 
+async def test_a_double_tap_on_a_song_button_is_one_request(telegram, face_png):
+    rosa = telegram.person("Rosa")
+    rosa.sends_photo(face_png)
+    picker = await rosa.sees(PICK_A_SONG)
+    rosa.presses(picker, DEMO_TITLE)
+    rosa.presses(picker, DEMO_TITLE)
+    consent = await rosa.sees("Before I animate a face")
+    await telegram.api.wait_for(lambda: len(telegram.api.calls_to("answerCallbackQuery")) == 2)
+    assert telegram.api.bot_messages(rosa.chat_id) == [consent]  # no apology, no second message
+    assert telegram.api.buttons(consent) == ["✅ I accept", "✖️ Decline"]
+
+
 async def test_a_used_up_quota_is_explained(telegram):
     group = telegram.group()
     admin, liam = telegram.admin().in_chat(group), telegram.person("Liam").in_chat(group)
