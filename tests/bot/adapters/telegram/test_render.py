@@ -39,30 +39,34 @@ async def test_a_photo_a_song_button_and_consent_become_a_video(telegram, face_p
     assert status["message_id"] == picker["message_id"] and telegram.api.buttons(status) == []
 
 
-async def test_the_second_of_two_requests_waits_its_turn_and_both_get_their_video(telegram, tmp_path):
+async def test_a_request_waits_its_turn_and_can_be_cancelled_while_it_waits(telegram, tmp_path):
     bob = telegram.person("Bob").in_chat(telegram.group())
     carol = telegram.person("Carol")
     await telegram.consenting(bob, carol)
-    # Faces never sung before, so neither reuses a video: both render, one after the other.
+    # Faces never sung before, so neither reuses a video: one renders while the other waits.
     bob.sends_photo(fresh_face_png(), caption="/sing@memebot_test_bot demo")
     carol.sends_photo(fresh_face_png(), caption="/sing demo")
 
-    for chat_id in (bob.chat_id, carol.chat_id):
-        await telegram.api.wait_for(lambda chat_id=chat_id: telegram.api.videos(chat_id), timeout=120)
-    statuses = [await person.sees(done_text(DEMO_TITLE)) for person in (bob, carol)]
-    shown = [telegram.api.history(status) for status in statuses]
-    assert all(texts[0] == CHECKING_PHOTO for texts in shown)
-    assert any(any("you are next in line" in text for text in texts) for texts in shown)
-    assert all(any("▓" in text and "100%" in text for text in texts) for texts in shown)
+    def waiting_and_singing():
+        waiting = [person for person in (bob, carol) if telegram.api.bot_message_showing(person.chat_id, "next in line")]
+        return waiting and (waiting[0], carol if waiting[0] is bob else bob)
 
-    for person in (bob, carol):
-        [video] = telegram.api.videos(person.chat_id)
-        assert _has_sound_and_picture(telegram.api.uploads[video["video"]["file_id"]], tmp_path)
-        [upload] = telegram.api.calls_to("sendVideo", person.chat_id)
-        assert upload.params["supports_streaming"] is True
-        actions = telegram.api.calls_to("sendChatAction", person.chat_id)
-        assert actions and actions[0].params["action"] == "upload_video"
-        assert telegram.api.calls.index(actions[0]) < telegram.api.calls.index(upload)
+    waiting, singing = await telegram.api.wait_for(waiting_and_singing)
+    waiting.says("/cancel")
+    await waiting.sees("Cancelled: that video won't be made")
+    await waiting.sees(f"🚫 {DEMO_TITLE}: cancelled.")
+
+    [video] = await telegram.api.wait_for(lambda: telegram.api.videos(singing.chat_id), timeout=120)
+    assert _has_sound_and_picture(telegram.api.uploads[video["video"]["file_id"]], tmp_path)
+    status = await singing.sees(done_text(DEMO_TITLE))
+    shown = telegram.api.history(status)
+    assert shown[0] == CHECKING_PHOTO and any("▓" in text and "100%" in text for text in shown)
+    [upload] = telegram.api.calls_to("sendVideo", singing.chat_id)
+    assert upload.params["supports_streaming"] is True
+    actions = telegram.api.calls_to("sendChatAction", singing.chat_id)
+    assert actions and actions[0].params["action"] == "upload_video"
+    assert telegram.api.calls.index(actions[0]) < telegram.api.calls.index(upload)
+    assert telegram.api.videos(waiting.chat_id) == []
 
 
 async def test_an_image_sent_as_a_file_sings_with_a_sing_reply(telegram, face_png):
