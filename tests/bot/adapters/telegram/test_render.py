@@ -18,9 +18,9 @@ def _has_sound_and_picture(video: bytes, folder: Path) -> bool:
     return info.width > 0 and info.height > 0 and info.has_audio and info.duration > 5
 
 
-async def test_a_photo_a_song_button_and_consent_become_a_video(telegram, face_png, tmp_path):
+async def test_a_photo_a_song_button_and_consent_become_a_video(telegram, tmp_path):
     alice = telegram.person("Alice")
-    photo = alice.sends_photo(face_png)
+    photo = alice.sends_photo(fresh_face_png())  # never sung before: rendered, not reused
     picker = await alice.sees(PICK_A_SONG)
     assert picker["reply_to_message"]["message_id"] == photo["message_id"]
     assert DEMO_TITLE in telegram.api.buttons(picker)
@@ -35,38 +35,34 @@ async def test_a_photo_a_song_button_and_consent_become_a_video(telegram, face_p
     assert video["caption"] == LABEL_NOTE
     assert video["reply_to_message"]["message_id"] == photo["message_id"]
     assert _has_sound_and_picture(telegram.api.uploads[video["video"]["file_id"]], tmp_path)
+    [upload] = telegram.api.calls_to("sendVideo", alice.chat_id)
+    assert upload.params["supports_streaming"] is True
+    actions = telegram.api.calls_to("sendChatAction", alice.chat_id)
+    assert actions[0].params["action"] == "upload_video"
+    assert telegram.api.calls.index(actions[0]) < telegram.api.calls.index(upload)
+
     status = await alice.sees(done_text(DEMO_TITLE))
     assert status["message_id"] == picker["message_id"] and telegram.api.buttons(status) == []
-
-
-async def test_a_request_waits_its_turn_and_can_be_cancelled_while_it_waits(telegram, tmp_path):
-    bob = telegram.person("Bob").in_chat(telegram.group())
-    carol = telegram.person("Carol")
-    await telegram.consenting(bob, carol)
-    # Faces never sung before, so neither reuses a video: one renders while the other waits.
-    bob.sends_photo(fresh_face_png(), caption="/sing@memebot_test_bot demo")
-    carol.sends_photo(fresh_face_png(), caption="/sing demo")
-
-    def waiting_and_singing():
-        waiting = [person for person in (bob, carol) if telegram.api.bot_message_showing(person.chat_id, "next in line")]
-        return waiting and (waiting[0], carol if waiting[0] is bob else bob)
-
-    waiting, singing = await telegram.api.wait_for(waiting_and_singing)
-    waiting.says("/cancel")
-    await waiting.sees("Cancelled: that video won't be made")
-    await waiting.sees(f"🚫 {DEMO_TITLE}: cancelled.")
-
-    [video] = await telegram.api.wait_for(lambda: telegram.api.videos(singing.chat_id), timeout=120)
-    assert _has_sound_and_picture(telegram.api.uploads[video["video"]["file_id"]], tmp_path)
-    status = await singing.sees(done_text(DEMO_TITLE))
     shown = telegram.api.history(status)
-    assert shown[0] == CHECKING_PHOTO and any("▓" in text and "100%" in text for text in shown)
-    [upload] = telegram.api.calls_to("sendVideo", singing.chat_id)
-    assert upload.params["supports_streaming"] is True
-    actions = telegram.api.calls_to("sendChatAction", singing.chat_id)
-    assert actions and actions[0].params["action"] == "upload_video"
-    assert telegram.api.calls.index(actions[0]) < telegram.api.calls.index(upload)
-    assert telegram.api.videos(waiting.chat_id) == []
+    assert shown[:3] == [PICK_A_SONG, CHECKING_PHOTO, telegram.service.consent.statement()]
+    assert any("rendering" in text for text in shown) and any("▓" * 12 + " 100%" in text for text in shown)
+
+
+async def test_a_video_waiting_in_line_can_be_cancelled(telegram, monkeypatch):
+    held = []
+
+    async def busy_workers(job_id):  # the job stays queued, as behind someone else's long render
+        held.append(job_id)
+
+    monkeypatch.setattr(telegram.service.queue, "submit", busy_workers)
+    carol = telegram.person("Carol")
+    await telegram.consenting(carol)
+    carol.sends_photo(fresh_face_png(), caption="/sing demo")
+    await carol.sees(f"🎤 {DEMO_TITLE}: you are next in line.")
+    carol.says("/cancel")
+    await carol.sees("Cancelled: that video won't be made, and it doesn't count against your quota.")
+    await carol.sees(f"🚫 {DEMO_TITLE}: cancelled.")
+    assert len(held) == 1 and telegram.api.videos(carol.chat_id) == []
 
 
 async def test_an_image_sent_as_a_file_sings_with_a_sing_reply(telegram, face_png):
