@@ -57,21 +57,19 @@ def _suffix(file_name: str | None, mime_type: str | None) -> str:
 async def downloaded(
     bot: Bot, attachment: Attachment, folder: Path, limit_bytes: int | None, name: str
 ) -> AsyncIterator[Path]:
-    """Download the file as `name` + its suffix into a fresh folder under `folder`, deleted again on exit.
-
-    The service moves a photo away when it takes it; whatever is left here on exit was not taken.
-    """
+    """Download the file as `name` + its suffix into a fresh folder under `folder`, deleted again on exit."""
+    # The service moves a photo away when it takes it; whatever is still here on exit was not taken.
     if limit_bytes is not None and attachment.size is not None and attachment.size > limit_bytes:
         raise FileTooLarge(limit_bytes)
-    folder.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(dir=folder))
     try:
-        try:
-            remote = await bot.get_file(attachment.file_id)
-        except BadRequest as error:
-            if "too big" in error.message.lower() and limit_bytes is not None:  # the size was not in the message
-                raise FileTooLarge(limit_bytes) from None
-            raise
+        remote = await bot.get_file(attachment.file_id)
+    except BadRequest as error:
+        if "too big" in error.message.lower() and limit_bytes is not None:  # the message did not say its size
+            raise FileTooLarge(limit_bytes) from None
+        raise
+    folder.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(dir=folder))  # 0700: nobody else on the machine reads the photo
+    try:
         path = scratch / f"{name}{attachment.suffix}"
         await remote.download_to_drive(path)
         yield path

@@ -26,8 +26,7 @@ SING = "/sing"
 
 
 async def photo_received(update: Update, context: MemeContext) -> None:
-    """A photo or image file: /sing NAME in the caption sings it; otherwise offer the songs, in a group only if
-    the photo replies to me."""
+    """A photo or image file: /sing NAME in its caption, or else the song buttons (in groups: in reply to me)."""
     message = update.effective_message
     command = caption_command(message, context.bot.username)
     if command is not None and command.name == "sing":
@@ -79,11 +78,9 @@ async def offer_songs(context: MemeContext, photo_message: Message, requester: U
 async def sing(
     context: MemeContext, photo_message: Message, requester: User, slug: str, status: Message | None = None
 ) -> None:
-    """Fetch the photo, ask the service for the render, and let the status message follow it.
-
-    The status message is the bot's reply to the photo (the buttons' message if there was one): the consent
-    buttons find the photo again through it, and a restart delivers through the ids stored with the job.
-    """
+    """Fetch the photo, ask the service for the render, and let the status message follow it."""
+    # The status message is the bot's reply to the photo (the buttons' message, if there was one): the consent
+    # buttons find the photo again through it, and after a restart the ids stored with the job lead back to both.
     image = photo_in(photo_message)
     status = await _show(photo_message, status, CHECKING_PHOTO if image else PHOTO_MISSING)
     if image is None:
