@@ -1,4 +1,5 @@
-"""`python -m bench`: the FOMM render benchmark."""
-from bench.fomm_bench import main
+"""`python -m bench`: FOMM's official loop against the project's path, then the whole render pipeline's speed and memory."""
+from bench import fomm_bench, render_bench
 
-main()
+fomm_bench.main([])
+render_bench.main([])

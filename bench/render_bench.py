@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.fomm_bench import peak_rss_of
+from bench.fomm_bench import peak_rss_of, synthetic_vox_checkpoint
 from inference.backends import build_animator
 from inference.image_io import load_photo
 from inference.render import RenderOptions, prepare_photo, render
@@ -57,15 +57,21 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.render_bench", description=__doc__.splitlines()[0])
     parser.add_argument("--backend", default="landmarks", choices=("landmarks", "fomm"))
     parser.add_argument("--checkpoint", type=Path, help="FOMM checkpoint, for --backend fomm")
+    parser.add_argument("--speed-seconds", type=float, help="clip length for the speed runs (default: the whole demo)")
     parser.add_argument("--short", type=float, default=SHORT_SECONDS, help="short clip for the memory check (s)")
     parser.add_argument("--long", type=float, default=LONG_SECONDS, help="long clip for the memory check (s)")
     args = parser.parse_args(argv)
     demo = TemplateLibrary(REPO / "templates").get("demo")
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
-        print(f"render pipeline, {args.backend} backend, demo photo, encoding included")
+        weights = ""
+        if args.backend == "fomm" and args.checkpoint is None:
+            args.checkpoint = synthetic_vox_checkpoint(scratch)
+            weights = " (synthetic fixture weights: speed only, the pictures mean nothing)"
+        print(f"render pipeline, {args.backend} backend{weights}, demo photo, encoding included")
+        speed = looped_template(demo, args.speed_seconds, scratch / "speed") if args.speed_seconds else demo
         for paste_back in (True, False):
-            result, rss = peak_rss_of(timed_render, demo.folder, scratch / "speed.mp4", args.backend, paste_back, args.checkpoint)
+            result, rss = peak_rss_of(timed_render, speed.folder, scratch / "speed.mp4", args.backend, paste_back, args.checkpoint)
             mode = "paste-back" if paste_back else "plain"
             print(f"  {mode:10} {result['size']:>8}: {result['frames']} frames in {result['seconds']:.2f} s = "
                   f"{result['frames'] / result['seconds']:.1f} frames/s, peak RSS {rss / 2**20:.0f} MiB")

@@ -12,7 +12,9 @@ from inference.animator import Animator, DrivingMotion, SourceFace
 from inference.errors import InputError
 
 BACKENDS = ("fomm", "landmarks")
-FOMM_BATCH_SIZE = 4
+# Frames per generator call: batching gains nothing on a 2-core CPU and costs ~170 MB of activations; GPUs need it.
+FOMM_CPU_BATCH_SIZE = 1
+FOMM_GPU_BATCH_SIZE = 16
 CHECKPOINT_HELP = (
     "no FOMM checkpoint is configured: download vox-adv-cpk.pth.tar from the first-order-model authors, "
     "then pass --checkpoint PATH or set MEMEBOT_CHECKPOINT (or use --backend landmarks, which needs no weights)"
@@ -37,9 +39,9 @@ class FOMMAnimator:
 
     backend = "fomm"
 
-    def __init__(self, model, batch_size: int = FOMM_BATCH_SIZE) -> None:
+    def __init__(self, model, batch_size: int | None = None) -> None:
         self.model = model
-        self.batch_size = batch_size
+        self.batch_size = batch_size or (FOMM_CPU_BATCH_SIZE if model.device.type == "cpu" else FOMM_GPU_BATCH_SIZE)
 
     def driving_keypoints(self, motion: DrivingMotion) -> dict[str, torch.Tensor]:
         """The motion's keypoints for these weights: from its cache, else computed in batches and cached."""
