@@ -1,0 +1,37 @@
+"""`memebot run`: no token is a clear exit 2; with a token it serves in one loop until SIGTERM, then closes cleanly."""
+import asyncio
+import os
+import signal
+
+from bot.app import serve
+from bot.cli import main
+from bot.config import Settings
+from tests.bot.adapters.telegram.fake_bot_api import TOKEN, FakeBotApi
+
+
+def test_no_token_says_which_variables_to_set(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MEMEBOT_DATA_DIR", str(tmp_path))
+    for name in ("MEMEBOT_DISCORD_TOKEN", "MEMEBOT_TELEGRAM_TOKEN"):
+        monkeypatch.setenv(name, "")
+    assert main(["run"]) == 2
+    error = capsys.readouterr().err
+    assert "MEMEBOT_DISCORD_TOKEN" in error and "MEMEBOT_TELEGRAM_TOKEN" in error
+
+
+async def test_serves_telegram_until_sigterm_then_stops_cleanly(tmp_path):
+    api = FakeBotApi()
+    await api.start()
+    settings = Settings(data_dir=tmp_path / "data", backend="landmarks", telegram_token=TOKEN,
+                        telegram_api_url=api.url, telegram_file_url=api.file_url, shutdown_grace_seconds=2.0)
+    running = asyncio.create_task(serve(settings))
+    try:
+        person = api.person(4242, "Alice")
+        await api.wait_for(lambda: api.calls_to("getUpdates"), timeout=120)  # polling: the bot is serving
+        person.says("/help")
+        await person.sees("Send me a face photo", timeout=30)
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.wait_for(running, timeout=60)
+    finally:
+        running.cancel()
+        await api.stop()
+    assert (tmp_path / "data" / "memebot.db").exists()  # migrations ran at start-up
