@@ -1,5 +1,6 @@
 """`python -m bench`: FOMM's official loop against the project's path, then the whole render pipeline's speed and memory."""
 from bench import fomm_bench, render_bench
 
-fomm_bench.main([])
-render_bench.main([])
+if __name__ == "__main__":
+    fomm_bench.main([])
+    render_bench.main([])

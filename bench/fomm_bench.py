@@ -5,16 +5,14 @@ Each path runs in its own fresh process so that their peak RSS do not mix. Run `
 """
 import argparse
 import importlib.util
-import multiprocessing
-import resource
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from bench.measure import peak_rss_of
 from inference.fomm import convert_checkpoint, load, normalize_kp
 
 FIXTURE_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "fomm" / "fixture"
@@ -51,18 +49,6 @@ def fixture_clip(fixture_dir: Path = FIXTURE_DIR) -> tuple[np.ndarray, np.ndarra
 def ping_pong(frames: int) -> list[int]:
     """Indices into the 4-frame clip that play it back and forth for `frames` frames."""
     return [i for _ in range(frames) for i in (0, 1, 2, 3, 2, 1)][:frames]
-
-
-def peak_rss_of(fn, *args, **kwargs):
-    """Run fn(*args, **kwargs) in a fresh process; return (its result, that process's peak RSS in bytes)."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(_with_peak_rss, fn, args, kwargs).result()
-
-
-def _with_peak_rss(fn, args, kwargs):
-    """fn's result and this (child) process's peak RSS."""
-    result = fn(*args, **kwargs)
-    return result, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
 
 
 def _prepare(device: str, threads: int) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.fomm_bench import peak_rss_of, synthetic_vox_checkpoint
+from bench.measure import peak_rss_of
 from inference.backends import build_animator
 from inference.image_io import load_photo
 from inference.render import RenderOptions, prepare_photo, render
@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> None:
         scratch = Path(scratch)
         weights = ""
         if args.backend == "fomm" and args.checkpoint is None:
+            from bench.fomm_bench import synthetic_vox_checkpoint
+
             args.checkpoint = synthetic_vox_checkpoint(scratch)
             weights = " (synthetic fixture weights: speed only, the pictures mean nothing)"
         print(f"render pipeline, {args.backend} backend{weights}, demo photo, encoding included")

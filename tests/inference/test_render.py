@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from bot.cli import main
-from inference.backends import FOMMAnimator
+from inference.fomm.animator import FOMMAnimator
 from inference.fomm import FOMMConfig, load
 from inference.fomm.checkpoint import networks
 from inference.image_io import load_photo

@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from bench.fomm_bench import save_official_layout
-from inference.backends import FOMMAnimator, _to_tensor
 from inference.fomm import load
+from inference.fomm.animator import FOMMAnimator, _to_tensor
 from inference.templates import Template
 from tests.inference.fomm.conftest import SMALL, random_state_dicts
 
