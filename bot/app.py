@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 
@@ -37,16 +38,15 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     try:
-        async with MemeService.running(settings) as service:
-            adapters = configured_adapters(settings, service)
-            for adapter in adapters:
+        async with MemeService.running(settings) as service, contextlib.AsyncExitStack() as started:
+            for adapter in configured_adapters(settings, service):
                 await adapter.start()
+                # Stopped in reverse order on the way out, also when a later adapter fails to start.
+                started.push_async_callback(adapter.stop)
                 log.info("%s adapter is serving", adapter.name)
             log.info("memebot is running (%s backend); stop with Ctrl-C or SIGTERM", service.queue.backend)
             await stop.wait()
             log.info("stopping: no new work; running renders get %.0f s", settings.shutdown_grace_seconds)
-            for adapter in reversed(adapters):
-                await adapter.stop()
     finally:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(signum)
