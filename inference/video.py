@@ -107,7 +107,6 @@ class VideoWriter:
         command = [FFMPEG, "-y", "-hide_banner", "-loglevel", "error",
                    "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", f"{fps:.6g}", "-i", "-"]
         if audio is not None:
-            # Padding the sound with silence and stopping at the shortest stream trims it to the video exactly.
             # The sound is padded with silence, then cut at the video's end: exactly at `duration` when it is
             # known, else by -shortest, which overshoots by a few tenths of a second.
             cut = ["-t", f"{duration:.3f}"] if duration else ["-shortest"]
