@@ -131,7 +131,10 @@ class VideoWriter:
 
     def close(self) -> None:
         """Finish the file; raise if ffmpeg reported an error."""
-        self._process.stdin.close()
+        try:
+            self._process.stdin.close()
+        except BrokenPipeError:  # ffmpeg died with frames still buffered: its exit status and stderr say why
+            pass
         if self._process.wait() != 0:
             self._fail()
 
@@ -151,10 +154,14 @@ class VideoWriter:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.close()
-        else:
+        if exc_type is not None:
             self.abort()
+            return
+        try:
+            self.close()
+        except BaseException:  # ffmpeg failed while finishing: what it wrote is no playable file
+            self.abort()
+            raise
 
 
 def extract_audio(source: Path | str, target: Path | str, start: float | None = None, end: float | None = None) -> None:

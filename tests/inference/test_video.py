@@ -63,6 +63,16 @@ def test_a_failed_encode_leaves_no_partial_file(tmp_path):
     assert not out.exists()
 
 
+def test_an_encoder_failing_while_finishing_leaves_no_partial_file(tmp_path):
+    out = tmp_path / "killed.mp4"
+    with pytest.raises(RuntimeError, match="killed.mp4"):
+        with VideoWriter(out, 64, 64, 25) as writer:
+            for index in range(25):
+                writer.write(_gradient(index))
+            writer._process.kill()  # as a crash or a full disk would end it
+    assert not out.exists()
+
+
 def test_odd_sizes_are_refused_up_front(tmp_path):
     with pytest.raises(ValueError, match="even"):
         VideoWriter(tmp_path / "odd.mp4", 63, 64, 25)
