@@ -77,7 +77,9 @@ def detect_faces(rgb: np.ndarray, max_side: int = DETECTION_MAX_SIDE) -> list[Fa
     """All frontal faces in an RGB image, largest first, in the image's own pixel coordinates."""
     height, width = rgb.shape[:2]
     scale = min(1.0, max_side / max(height, width))
-    small = cv2.resize(rgb, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else rgb
+    # At least a pixel each way: a long, thin strip would otherwise shrink to nothing, which cv2 refuses.
+    small_size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    small = cv2.resize(rgb, small_size, interpolation=cv2.INTER_AREA) if scale < 1 else rgb
     # One upsampling step finds faces down to about 40 px in the (small) detection image.
     rects, scores, _ = _detector().run(np.ascontiguousarray(small), 1, 0.0)
     faces = [

@@ -29,6 +29,11 @@ def test_no_face_is_a_clear_error():
         largest_face(np.full((300, 300, 3), 127, np.uint8))
 
 
+def test_a_long_thin_strip_is_a_clear_error_not_a_crash():
+    with pytest.raises(InputError, match="couldn't find a face"):
+        largest_face(np.full((1, 3000, 3), 127, np.uint8))
+
+
 def test_a_tiny_face_is_a_clear_error():
     photo = draw_face(SINGER, Pose(scale=0.2), 480, 480)
     with pytest.raises(InputError, match="too small"):
