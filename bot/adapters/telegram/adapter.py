@@ -57,16 +57,23 @@ class TelegramAdapter:
     async def start(self) -> None:
         """Connect, start polling, and resume the deliveries a restart interrupted."""
         clear_downloads(self._downloads)
-        await self._application.initialize()
-        await self._application.bot.set_my_commands(commands.BOT_COMMANDS)
-        await self._application.start()
-        await self._application.updater.start_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
-        await self._deliveries.resume()
+        try:
+            await self._application.initialize()
+            await self._application.bot.set_my_commands(commands.BOT_COMMANDS)
+            await self._application.start()
+            await self._application.updater.start_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
+            await self._deliveries.resume()
+        except BaseException:
+            await self.stop()  # no half-started polling or HTTP session left behind
+            raise
         log.info("serving Telegram as @%s", self._application.bot.username)
 
     async def stop(self) -> None:
         """Stop polling, let running handlers finish, stop following jobs (the next start resumes them)."""
-        await self._application.updater.stop()
-        await self._application.stop()
+        # Each step only if it was reached: a start that failed half-way is undone with this too.
+        if self._application.updater.running:
+            await self._application.updater.stop()
+        if self._application.running:
+            await self._application.stop()
         await self._deliveries.stop()
-        await self._application.shutdown()
+        await self._application.shutdown()  # does nothing if it was never initialized
