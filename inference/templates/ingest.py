@@ -160,7 +160,7 @@ def _fill_gaps(per_frame: list[FaceBox | None]) -> list[FaceBox]:
     return [FaceBox(*row, score=1.0) for row in filled]
 
 
-def _tube_square(boxes: list[FaceBox], info) -> SquareBox:
+def _tube_square(boxes: list[FaceBox]) -> SquareBox:
     """One square for the whole clip: the face crop around the union of all boxes, so the camera stays still."""
     union = FaceBox(min(b.left for b in boxes), min(b.top for b in boxes),
                     max(b.right for b in boxes), max(b.bottom for b in boxes), 1.0)
@@ -237,7 +237,7 @@ def ingest(
     check_slug(slug)
     info, begin, finish = _check_clip(video, start, end, limits)
     boxes = _track_faces(video, info, begin, finish, limits, progress)
-    square = _tube_square(boxes, info)
+    square = _tube_square(boxes)
     destination.parent.mkdir(parents=True, exist_ok=True)
     # Everything is built in a hidden sibling folder and renamed into place in one step.
     work = Path(tempfile.mkdtemp(prefix=f".{slug}.building-", dir=destination.parent))
