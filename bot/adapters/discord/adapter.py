@@ -10,7 +10,7 @@ from discord.ext import commands
 from bot.adapters.discord.admin import Admin
 from bot.adapters.discord.endpoints import use_endpoints
 from bot.adapters.discord.info import Info
-from bot.adapters.discord.jobs import JobFollowers
+from bot.adapters.discord.jobs import DiscordFollowers
 from bot.adapters.discord.replies import report_error
 from bot.adapters.discord.sing import Sing
 from bot.adapters.discord.sync import sync_if_changed
@@ -39,7 +39,7 @@ class DiscordAdapter:
             guild_ready_timeout=0.0,
         )
         self._bot.tree.error(report_error)
-        self._followers = JobFollowers(self._bot, service, self._state_dir)
+        self._followers = DiscordFollowers(self._bot, service, self._state_dir)
         self._connection: asyncio.Task[None] | None = None
 
     async def start(self) -> None:

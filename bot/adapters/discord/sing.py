@@ -11,7 +11,7 @@ from bot.adapters.discord.choices import template_choices
 from bot.adapters.discord.consent import ask_consent
 from bot.adapters.discord.downloads import download, size_text
 from bot.adapters.discord.identity import chat_ref, user_ref
-from bot.adapters.discord.jobs import JobFollowers
+from bot.adapters.discord.jobs import DiscordFollowers
 from bot.adapters.discord.reply import Reply
 from bot.adapters.messages import CHECKING_PHOTO
 from bot.service import BadPhoto, CachedRender, MemeService
@@ -22,7 +22,7 @@ SING_COMMAND = "/sing"
 class Sing(commands.Cog):
     """The one command that makes videos."""
 
-    def __init__(self, service: MemeService, followers: JobFollowers, downloads: Path) -> None:
+    def __init__(self, service: MemeService, followers: DiscordFollowers, downloads: Path) -> None:
         self._service = service
         self._followers = followers
         self._downloads = downloads

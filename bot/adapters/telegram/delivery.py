@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,7 @@ from telegram import Bot, ReplyParameters
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden
 
-from bot.adapters.follow import follow_job
+from bot.adapters.follow import JobFollowers
 from bot.adapters.messages import LABEL_NOTE, done_text, status_text
 from bot.adapters.telegram.identity import PLATFORM
 from bot.adapters.telegram.limits import FileLimits, video_too_large_text
@@ -44,38 +44,25 @@ class StatusMessage:
         return cls(**reply_to)
 
 
-class Deliveries:
+class Deliveries(JobFollowers[StatusMessage]):
     """Follows jobs in background tasks and gives each outcome to its user once."""
 
-    def __init__(self, bot: Bot, service: MemeService, limits: FileLimits) -> None:
-        self._bot = bot
-        self._service = service
-        self._limits = limits
-        self._followed: dict[int, tuple[asyncio.Task[None], StatusMessage]] = {}
+    platform = PLATFORM
 
-    def follow(self, job_id: int, where: StatusMessage) -> None:
-        """Show the job's status in its status message from now on, and deliver its outcome."""
-        task = asyncio.create_task(self._follow(job_id, where), name=f"telegram-job-{job_id}")
-        self._followed[job_id] = (task, where)
+    def __init__(self, bot: Bot, service: MemeService, limits: FileLimits) -> None:
+        super().__init__(service)
+        self._bot = bot
+        self._limits = limits
+
+    def delivery(self, where: StatusMessage) -> _JobDelivery:
+        return _JobDelivery(self._bot, where, self.send_video)
+
+    def where_from(self, reply_to: dict[str, Any]) -> StatusMessage:
+        return StatusMessage.from_reply_to(reply_to)
 
     def jobs_of(self, user_id: int, chat_id: int) -> list[int]:
         """The user's jobs on the way in this chat."""
-        return [job for job, (_, to) in self._followed.items() if (to.user_id, to.chat_id) == (user_id, chat_id)]
-
-    async def resume(self) -> None:
-        """Follow every job whose outcome has not reached its Telegram user yet, e.g. after a restart."""
-        for pending in await self._service.renders.undelivered(PLATFORM):
-            if pending.reply_to is None:
-                log.warning("job %s has no Telegram chat to deliver to", pending.job_id)
-                continue
-            self.follow(pending.job_id, StatusMessage.from_reply_to(pending.reply_to))
-
-    async def stop(self) -> None:
-        """Stop following; the jobs stay undelivered, and the next start resumes them."""
-        tasks = [task for task, _ in self._followed.values()]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        return [job for job, to in self.followed().items() if (to.user_id, to.chat_id) == (user_id, chat_id)]
 
     async def send_video(self, where: StatusMessage, output: Path) -> None:
         """Send the video as a reply to the photo (or say why it cannot be sent), then mark the status done."""
@@ -98,26 +85,25 @@ class Deliveries:
             return
         await status.show(done_text(where.title), final=True)
 
-    async def _follow(self, job_id: int, where: StatusMessage) -> None:
-        status = _StatusEditor(self._bot, where)
 
-        async def show_status(event: JobEvent) -> None:
-            await status.show(status_text(event, where.title))
+class _JobDelivery:
+    """One job's status message, edited as the job moves, and its outcome."""
 
-        async def deliver(event: JobEvent) -> None:
-            if isinstance(event, Finished):
-                await self.send_video(where, event.output)
-            else:
-                await status.show(status_text(event, where.title), final=True)
+    def __init__(
+        self, bot: Bot, where: StatusMessage, send_video: Callable[[StatusMessage, Path], Awaitable[None]]
+    ) -> None:
+        self._where = where
+        self._status = _StatusEditor(bot, where)
+        self._send_video = send_video
 
-        try:
-            await follow_job(self._service, job_id, show_status, deliver)
-        except LookupError:
-            log.info("job %s is gone (forgotten or expired): nothing to deliver", job_id)
-        except Exception:
-            log.exception("could not deliver job %s; the next start tries again", job_id)
-        finally:
-            self._followed.pop(job_id, None)
+    async def show_status(self, event: JobEvent) -> None:
+        await self._status.show(status_text(event, self._where.title))
+
+    async def deliver(self, event: JobEvent) -> None:
+        if isinstance(event, Finished):
+            await self._send_video(self._where, event.output)
+        else:
+            await self._status.show(status_text(event, self._where.title), final=True)
 
 
 class _StatusEditor:
