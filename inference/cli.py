@@ -61,8 +61,8 @@ def add_render_parser(commands, defaults: dict) -> None:
 
 
 def _render(args) -> None:
-    photo = load_photo(args.image)
-    prepared = prepare_photo(photo)
+    backend = choose_backend(args.backend, args.checkpoint)  # a missing checkpoint fails now, not after an ingest
+    prepared = prepare_photo(load_photo(args.image))
     if args.template:
         template = TemplateLibrary(args.templates_dir).get(args.template)
     else:
@@ -71,7 +71,6 @@ def _render(args) -> None:
         bar, update = _stage_bar()
         with bar:
             template = clip_template(args.driving, args.cache_dir, progress=update)
-    backend = choose_backend(args.backend, args.checkpoint)
     animator = build_animator(backend, args.checkpoint)
     print(f"backend: {backend}", file=sys.stderr)
     bar, update = _progress_bar("rendering")

@@ -92,6 +92,13 @@ def test_bad_input_is_one_clear_line_and_exit_status_2(case, message, data_dir, 
     assert not out.exists()
 
 
+def test_a_missing_checkpoint_is_reported_before_a_driving_clip_is_ingested(data_dir, demo_photo, short_clip, tmp_path, capsys):
+    argv = ["render", "--driving", str(short_clip), "--image", str(demo_photo), "--out", str(tmp_path / "out.mp4")]
+    assert main([*argv, "--backend", "fomm"]) == 2
+    assert "no FOMM checkpoint is configured" in capsys.readouterr().err
+    assert not list(data_dir.rglob("clip-*"))  # no motion was computed for a render that cannot run
+
+
 def test_fomm_backend_streams_batches_with_keypoints_computed_once(demo_photo, short_clip, tmp_path):
     config = FOMMConfig.small()
     torch.manual_seed(0)
