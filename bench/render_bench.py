@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.measure import peak_rss_of
-from inference.backends import build_animator
+from inference.backends import BACKENDS, build_animator
 from inference.image_io import load_photo
 from inference.render import RenderOptions, prepare_photo, render
 from inference.templates import Template, TemplateLibrary
@@ -55,7 +55,7 @@ def timed_render(template_folder: Path, output: Path, backend: str, paste_back: 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.render_bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", default="landmarks", choices=("landmarks", "fomm"))
+    parser.add_argument("--backend", default="landmarks", choices=BACKENDS)
     parser.add_argument("--checkpoint", type=Path, help="FOMM checkpoint, for --backend fomm")
     parser.add_argument("--speed-seconds", type=float, help="clip length for the speed runs (default: the whole demo)")
     parser.add_argument("--short", type=float, default=SHORT_SECONDS, help="short clip for the memory check (s)")

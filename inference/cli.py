@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from inference.backends import BackendUnavailable, build_animator, choose_backend
+from inference.backends import BACKENDS, BackendUnavailable, build_animator, choose_backend
 from inference.errors import InputError
 from inference.image_io import load_photo
 from inference.render import RenderOptions, prepare_photo, render
@@ -52,7 +52,7 @@ def add_render_parser(commands, defaults: dict) -> None:
     parser.add_argument("--image", type=Path, required=True, help="the face photo")
     parser.add_argument("--out", type=Path, required=True, help="the MP4 to write")
     parser.add_argument("--checkpoint", type=Path, default=defaults.get("checkpoint"), help="FOMM checkpoint (.pth.tar or converted .safetensors)")
-    parser.add_argument("--backend", choices=("fomm", "landmarks"), default=defaults.get("backend"),
+    parser.add_argument("--backend", choices=BACKENDS, default=defaults.get("backend"),
                         help="default: fomm when a checkpoint is configured, else landmarks")
     parser.add_argument("--no-paste-back", dest="paste_back", action="store_false", help="output the 256x256 face crop only")
     parser.add_argument("--no-best-frame", dest="best_frame", action="store_false", help="align to the clip's first frame")
