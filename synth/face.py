@@ -60,7 +60,6 @@ def _draw_head(look: Look, pose: Pose, size: int) -> tuple[np.ndarray, np.ndarra
         cv2.ellipse(target, p(0, -60), axes(150, 150), 0, 180, 360, colour, -1)
         cv2.rectangle(target, p(-150, -60), p(150, 40), colour, -1)
         cv2.ellipse(target, p(0, 0), axes(118, 155), 0, 0, 360, colour if target is alpha else look.skin, -1)
-    cv2.ellipse(layer, p(0, 0), axes(118, 155), 0, 0, 360, look.skin, -1)
     # Soft shading towards the rim gives the detector's gradient features something face-like.
     rim = np.zeros((size, size), np.float32)
     cv2.ellipse(rim, p(0, 0), axes(118, 155), 0, 0, 360, 1.0, -1)
