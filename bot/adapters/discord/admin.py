@@ -1,8 +1,6 @@
 """/memebot-admin: templates, limits, bans and the per-server switch, each checked by the service itself."""
 from __future__ import annotations
 
-import asyncio
-import logging
 from pathlib import Path
 
 import discord
@@ -13,19 +11,16 @@ from bot.adapters.discord.choices import template_choices
 from bot.adapters.discord.downloads import download, size_text
 from bot.adapters.discord.identity import chat_ref, user_ref
 from bot.adapters.discord.sing import SING_COMMAND
-from bot.adapters.follow import STATUS_EDIT_INTERVAL_SECONDS
 from bot.adapters.messages import (
     ban_text,
     chat_switched_text,
-    ingest_status_text,
     limit_text,
     template_added_text,
     template_removed_text,
 )
-from bot.service import AddedTemplate, MemeService, NotAllowed, UserFacingError, UserRef
+from bot.adapters.progress import IngestProgress
+from bot.service import MemeService, NotAllowed, UserFacingError
 from inference.templates.ingest import MAX_FILE_BYTES as MAX_CLIP_BYTES
-
-log = logging.getLogger(__name__)
 
 
 # Discord hides the group from members without Manage Server; the service still checks every call itself.
@@ -64,7 +59,10 @@ class Admin(commands.GroupCog, group_name="memebot-admin", group_description="Bo
         too_large = UserFacingError(f"That clip is too large; clips up to {size_text(MAX_CLIP_BYTES)} are accepted.")
         video = await download(clip, self._downloads, MAX_CLIP_BYTES, too_large)
         try:
-            added = await self._add_showing_progress(interaction, actor, name, video, title, start, end, replace)
+            async with IngestProgress(name, lambda text: interaction.edit_original_response(content=text)) as progress:
+                added = await self._service.admin.add_template(
+                    actor, name, video, title=title, start=start, end=end, replace=replace, progress=progress.report
+                )
         finally:
             video.unlink(missing_ok=True)
         await interaction.edit_original_response(content=template_added_text(added, SING_COMMAND))
@@ -125,42 +123,3 @@ class Admin(commands.GroupCog, group_name="memebot-admin", group_description="Bo
             user_ref(interaction.user), chat_ref(interaction), enabled, actor_is_chat_admin=manages_server
         )
         await interaction.response.send_message(chat_switched_text(enabled), ephemeral=True)
-
-    async def _add_showing_progress(
-        self,
-        interaction: discord.Interaction,
-        actor: UserRef,
-        slug: str,
-        video: Path,
-        title: str | None,
-        start: float | None,
-        end: float | None,
-        replace: bool,
-    ) -> AddedTemplate:
-        """Ingest the clip (in a thread), editing the admin's message with its stage and percent as it goes."""
-        loop = asyncio.get_running_loop()
-        latest: list[tuple[str, float]] = []  # the newest report last
-        reported = asyncio.Event()
-
-        def remember(stage: str, fraction: float) -> None:
-            latest.append((stage, fraction))
-            reported.set()
-
-        def report(stage: str, fraction: float) -> None:  # called in the ingest thread
-            loop.call_soon_threadsafe(remember, stage, fraction)
-
-        adding = asyncio.create_task(self._service.admin.add_template(
-            actor, slug, video, title=title, start=start, end=end, replace=replace, progress=report,
-        ))
-        while True:
-            waiting = asyncio.create_task(reported.wait())
-            await asyncio.wait({adding, waiting}, return_when=asyncio.FIRST_COMPLETED)
-            waiting.cancel()
-            if adding.done():
-                return adding.result()
-            reported.clear()
-            try:
-                await interaction.edit_original_response(content=ingest_status_text(slug, *latest[-1]))
-            except discord.HTTPException:  # a missed progress edit must not abandon the ingest
-                log.warning("could not show the progress of adding %s", slug, exc_info=True)
-            await asyncio.wait({adding}, timeout=STATUS_EDIT_INTERVAL_SECONDS)  # edits are rate-limited

@@ -2,19 +2,14 @@
 off and on in their group."""
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import re
 import shlex
 from dataclasses import dataclass
-from types import TracebackType
 
 from telegram import Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
-from bot.adapters.follow import STATUS_EDIT_INTERVAL_SECONDS
 from bot.adapters.messages import (
     ban_text,
     chat_switched_text,
@@ -23,6 +18,7 @@ from bot.adapters.messages import (
     template_added_text,
     template_removed_text,
 )
+from bot.adapters.progress import IngestProgress
 from bot.adapters.telegram.captions import caption_command
 from bot.adapters.telegram.context import MemeContext
 from bot.adapters.telegram.files import clip_in, downloaded
@@ -118,7 +114,7 @@ async def add_template(context: MemeContext, clip_message: Message, admin: User,
     try:
         async with (
             downloaded(context.bot, clip, context.downloads, context.limits.download_bytes, "clip") as path,
-            _IngestProgress(status, spec.slug) as progress,
+            IngestProgress(spec.slug, status.edit_text) as progress,
         ):
             added = await context.service.admin.add_template(
                 actor, spec.slug, path, title=spec.title, start=spec.start, end=spec.end, progress=progress.report
@@ -216,42 +212,6 @@ def _daily_limit(args: list[str]) -> int | None:
     if len(args) == 1 and args[0].isdigit():
         return int(args[0])
     raise UserFacingError(SET_LIMIT_USAGE)
-
-
-class _IngestProgress:
-    """Shows an ingest's stage and progress in its status message, edited at most every few seconds."""
-
-    def __init__(self, status: Message, slug: str) -> None:
-        self._status = status
-        self._slug = slug
-        self._loop = asyncio.get_running_loop()
-        self._latest = ("starting", 0.0)
-        self._changed = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def report(self, stage: str, fraction: float) -> None:
-        """The ingest's progress callback; it runs in the ingest's thread."""
-        self._latest = (stage, fraction)  # one assignment: the event loop reads a whole pair
-        self._loop.call_soon_threadsafe(self._changed.set)
-
-    async def __aenter__(self) -> _IngestProgress:
-        self._task = asyncio.create_task(self._show_changes())
-        return self
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        assert self._task is not None
-        self._task.cancel()
-        await asyncio.gather(self._task, return_exceptions=True)
-
-    async def _show_changes(self) -> None:
-        while True:
-            await self._changed.wait()
-            self._changed.clear()
-            with contextlib.suppress(TelegramError):  # e.g. "not modified": the percentage did not move
-                await self._status.edit_text(ingest_status_text(self._slug, *self._latest))
-            await asyncio.sleep(STATUS_EDIT_INTERVAL_SECONDS)
 
 
 _ADD_TEMPLATE_CAPTION = filters.CaptionRegex(r"^/addtemplate(@\w+)?(\s|$)")
