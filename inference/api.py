@@ -113,9 +113,6 @@ class Renderer:
         self._animator = build_animator(self.backend, settings.checkpoint, settings.device)
         self._templates = template_library(settings)
 
-    def template(self, slug: str) -> Template:
-        return self._templates.get(slug)
-
     def render(self, request: RenderRequest, progress: Progress = lambda done, total: None) -> RenderResult:
         """Make one meme; InputError for a bad photo or an unknown template."""
         template = self._templates.get(request.template)
