@@ -44,6 +44,13 @@ class BadPhoto(UserFacingError):
     """The photo cannot be used; the message says what to send instead."""
 
 
+class PhotoTooLarge(BadPhoto):
+    """The photo is over MEMEBOT_MAX_PHOTO_BYTES (adapters may say so before fetching it)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(f"That photo is too large; please send one under {max_bytes / 1_000_000:g} MB.")
+
+
 class QuotaExceeded(UserFacingError):
     """The user has used all of today's renders."""
 

@@ -15,7 +15,9 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.queue.protocol import RenderQueue
 from bot.service.consent import Consent
-from bot.service.errors import BadPhoto, Banned, ChatDisabled, ConsentRequired, NotAllowed, UnknownTemplate
+from bot.service.errors import (
+    BadPhoto, Banned, ChatDisabled, ConsentRequired, NotAllowed, PhotoTooLarge, UnknownTemplate,
+)
 from bot.service.identity import ChatRef, UserRef, chat_row, user_row
 from bot.service.quota import Quotas, Usage
 from bot.store.database import Database
@@ -116,8 +118,7 @@ class Renders:
     ) -> QueuedRender | CachedRender:
         await self._check_allowed(user, chat, template)
         if photo.stat().st_size > self._settings.max_photo_bytes:
-            limit_mb = self._settings.max_photo_bytes / 1_000_000
-            raise BadPhoto(f"That photo is too large; please send one under {limit_mb:g} MB.")
+            raise PhotoTooLarge(self._settings.max_photo_bytes)
         try:
             info = await asyncio.to_thread(inspect_photo, photo)
         except InputError as error:

@@ -9,12 +9,12 @@ from discord.ext import commands
 
 from bot.adapters.discord.choices import template_choices
 from bot.adapters.discord.consent import ask_consent
-from bot.adapters.discord.downloads import download, size_text
+from bot.adapters.discord.downloads import download
 from bot.adapters.discord.identity import chat_ref, user_ref
 from bot.adapters.discord.jobs import DiscordFollowers
 from bot.adapters.discord.reply import Reply
 from bot.adapters.messages import CHECKING_PHOTO
-from bot.service import BadPhoto, CachedRender, MemeService
+from bot.service import CachedRender, MemeService, PhotoTooLarge
 
 SING_COMMAND = "/sing"
 
@@ -39,8 +39,7 @@ class Sing(commands.Cog):
             return
         checking = await interaction.edit_original_response(content=CHECKING_PHOTO, view=None)
         max_bytes = self._service.settings.max_photo_bytes
-        too_large = BadPhoto(f"That photo is too large; please send one under {size_text(max_bytes)}.")
-        photo = await download(image, self._downloads, max_bytes, too_large)
+        photo = await download(image, self._downloads, max_bytes, PhotoTooLarge(max_bytes))
         reply = Reply.to_interaction(interaction, checking.id, song.title)
         ticket = await self._service.renders.request(user, chat_ref(interaction), template, photo, reply.to_json())
         if isinstance(ticket, CachedRender):
