@@ -5,6 +5,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dotenv import find_dotenv, load_dotenv
 
@@ -79,6 +80,16 @@ class Settings:
     def outputs_dir(self) -> Path:
         """Where rendered videos stay until the retention sweep."""
         return self.data_dir / "outputs"
+
+    def renderer_options(self) -> dict[str, Any]:
+        """The keyword arguments of inference.api.RendererSettings (a plain dict, so it pickles to render workers)."""
+        return {
+            "checkpoint": self.checkpoint,
+            "backend": self.backend,
+            "template_dirs": (self.templates_dir,),  # the shipped templates are always included
+            "device": self.device,
+            "label": self.label,
+        }
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         """Whether this platform user is a bot admin."""

@@ -7,7 +7,6 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from bot.config import Settings
 from bot.queue.events import FINAL_EVENTS, Cancelled, Failed, Finished, JobEvent, Progress, Queued, Started
@@ -30,17 +29,6 @@ TIMED_OUT = "The render took longer than {limit:g} seconds and was stopped. " + 
 BROKE = f"Something went wrong while rendering. {REFUNDED}"
 PHOTO_GONE = f"Your photo is no longer here; please send it again. {REFUNDED}"
 GAVE_UP = f"The render was interrupted too many times. {REFUNDED}"
-
-
-def renderer_options(settings: Settings) -> dict[str, Any]:
-    """The keyword arguments of inference.api.RendererSettings, from the bot's settings."""
-    return {
-        "checkpoint": settings.checkpoint,
-        "backend": settings.backend,
-        "template_dirs": (settings.templates_dir,),  # the shipped templates are always included
-        "device": settings.device,
-        "label": settings.label,
-    }
 
 
 @dataclass
@@ -75,7 +63,7 @@ class LocalRenderQueue:
         self._settings.outputs_dir.mkdir(parents=True, exist_ok=True)
         for job_id in await self._recover():
             self._pending.put_nowait(job_id)
-        options = renderer_options(self._settings)
+        options = self._settings.renderer_options()
         self._workers = [_Worker(RenderProcess(self._factory, options)) for _ in range(self._settings.render_workers)]
         try:
             # A task group: if one renderer fails to build, the others are cancelled (and killed) too.

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.service.errors import NotAllowed, UserFacingError
 from bot.service.identity import ChatRef, UserRef, chat_row, user_row
-from bot.queue.local import renderer_options
 from bot.service.templates import TemplateInfo, Templates
 from bot.store.database import Database
 from bot.store.models import AuditEntry
@@ -35,6 +34,7 @@ class Admin:
         self._db = db
         self._settings = settings
         self._templates = templates
+        self._renderer_settings = RendererSettings(**settings.renderer_options())
 
     def is_admin(self, user: UserRef) -> bool:
         """Whether the user is a bot admin."""
@@ -89,7 +89,7 @@ class Admin:
         warnings: list[str] = []
         try:
             added = await asyncio.to_thread(
-                inference_api.add_template, RendererSettings(**renderer_options(self._settings)), slug, video,
+                inference_api.add_template, self._renderer_settings, slug, video,
                 title=title, start=start, end=end, added_by=str(actor), replace=replace, progress=progress,
                 warn=warnings.append,
             )
@@ -104,7 +104,7 @@ class Admin:
         """Delete an admin-added template; shipped ones stay."""
         self._require_admin(actor)
         try:
-            await asyncio.to_thread(inference_api.remove_template, RendererSettings(**renderer_options(self._settings)), slug)
+            await asyncio.to_thread(inference_api.remove_template, self._renderer_settings, slug)
         except InputError as error:
             raise UserFacingError(str(error)) from None
         await self._templates.unregister(slug)

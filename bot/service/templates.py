@@ -8,7 +8,6 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.queue.local import renderer_options
 from bot.store.database import Database
 from bot.store.models import Template
 from bot.service.errors import UnknownTemplate
@@ -74,7 +73,7 @@ class Templates:
             session.add(template)
 
     def _templates_on_disk(self) -> list[tuple[str, str, float, Path, str]]:
-        library = template_library(RendererSettings(**renderer_options(self._settings)))
+        library = template_library(RendererSettings(**self._settings.renderer_options()))
         return [
             (found.slug, found.meta.title, found.meta.duration, found.folder, found.meta.added_by or "shipped")
             for found in library.list()
