@@ -19,11 +19,17 @@ FIXTURE_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "fomm" / "
 DTYPES = {"fp32": None, "fp16": torch.float16, "bf16": torch.bfloat16}
 
 
-def synthetic_vox_checkpoint(tmpdir: str | Path, fixture_dir: Path = FIXTURE_DIR) -> Path:
-    """Write the fixture's synthetic vox-256 weights as a checkpoint in the official layout; checksums verified."""
+def fixture_weights_module(fixture_dir: Path = FIXTURE_DIR):
+    """The fixture's gen_weights.py (its weight recipe and checksums), imported from its folder."""
     spec = importlib.util.spec_from_file_location("fomm_fixture_gen_weights", fixture_dir / "gen_weights.py")
     gen_weights = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen_weights)
+    return gen_weights
+
+
+def synthetic_vox_checkpoint(tmpdir: str | Path, fixture_dir: Path = FIXTURE_DIR) -> Path:
+    """Write the fixture's synthetic vox-256 weights as a checkpoint in the official layout; checksums verified."""
+    gen_weights = fixture_weights_module(fixture_dir)
     state_dicts = gen_weights.make_state_dicts(str(fixture_dir / "keys.json"))
     mismatching = gen_weights.verify_state_dicts(state_dicts, str(fixture_dir / "weights_checksums.json"))
     if mismatching:  # another torch build drew other random numbers: the fixture's outputs would not apply

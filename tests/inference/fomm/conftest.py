@@ -5,11 +5,10 @@ import pytest
 import torch
 from torch import nn
 
-from bench.fomm_bench import save_official_layout
+from bench.fomm_bench import FIXTURE_DIR, save_official_layout
 from inference.fomm import FOMMConfig, load
 from inference.fomm.checkpoint import networks
 
-FIXTURE_DIR = Path(__file__).resolve().parents[3] / ".." / "shared" / "fomm" / "fixture"
 SMALL = FOMMConfig.small()
 
 

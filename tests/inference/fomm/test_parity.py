@@ -2,14 +2,13 @@
 
 Tolerances are the fixture README's recommended ones for a fp32 CPU re-implementation.
 """
-import importlib.util
 import json
 
 import numpy as np
 import pytest
 import torch
 
-from bench.fomm_bench import synthetic_vox_checkpoint
+from bench.fomm_bench import fixture_weights_module, synthetic_vox_checkpoint
 from inference.fomm import FOMMConfig, convert_checkpoint, load, normalize_kp
 from inference.fomm.blocks import AntiAliasInterpolation2d
 from inference.fomm.checkpoint import networks
@@ -54,9 +53,7 @@ def test_parameter_counts_are_official():
 
 
 def test_anti_alias_kernel_is_the_official_gaussian(fixture_dir):
-    spec = importlib.util.spec_from_file_location("fomm_fixture_gen_weights", fixture_dir / "gen_weights.py")
-    gen_weights = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen_weights)
+    gen_weights = fixture_weights_module(fixture_dir)
     torch.testing.assert_close(AntiAliasInterpolation2d(3, 0.25).weight, gen_weights.aa_kernel((3, 1, 13, 13)),
                                rtol=0, atol=1e-8)
 
