@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 
 import discord
 from discord.ext import commands
@@ -32,6 +33,7 @@ class DiscordAdapter:
         self._settings = settings
         self._service = service
         self._state_dir = settings.data_dir / "discord"
+        self._downloads = self._state_dir / "downloads"
         # Slash commands need no privileged intent; Guilds only keeps discord.py's state complete.
         # Interactions carry what the commands need, so startup does not wait for each server's data.
         self._bot = commands.Bot(
@@ -45,6 +47,8 @@ class DiscordAdapter:
     async def start(self) -> None:
         """Log in, sync the commands if they changed, connect, then resume the jobs not yet delivered."""
         use_endpoints(self._settings.discord_api_url, self._settings.discord_gateway_url)
+        # What a crash left half-downloaded or not yet handed to the service: nobody's photo stays on disk unasked.
+        shutil.rmtree(self._downloads, ignore_errors=True)
         try:
             await self._connect()
         except BaseException:
@@ -63,10 +67,9 @@ class DiscordAdapter:
     async def _connect(self) -> None:
         assert self._settings.discord_token is not None
         await self._bot.login(self._settings.discord_token)
-        downloads = self._state_dir / "downloads"
-        await self._bot.add_cog(Sing(self._service, self._followers, downloads))
+        await self._bot.add_cog(Sing(self._service, self._followers, self._downloads))
         await self._bot.add_cog(Info(self._service))
-        await self._bot.add_cog(Admin(self._service, downloads))
+        await self._bot.add_cog(Admin(self._service, self._downloads))
         assert self._bot.application_id is not None  # login fetched it
         await sync_if_changed(self._bot.tree, self._bot.application_id, self._state_dir)
         self._connection = asyncio.create_task(self._bot.connect(), name="discord-gateway")
