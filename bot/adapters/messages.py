@@ -131,6 +131,7 @@ def template_added_text(added: AddedTemplate, sing_command: str) -> str:
 
 
 def template_removed_text(slug: str) -> str:
+    """The answer to an admin removing a template."""
     return f"Removed {slug}; it can no longer be picked."
 
 
@@ -140,6 +141,7 @@ def chat_switched_text(enabled: bool) -> str:
 
 
 def ban_text(target: UserRef, banned: bool) -> str:
+    """The answer to an admin banning or unbanning someone."""
     return f"{target} is banned from the bot." if banned else f"{target} may use the bot again."
 
 

@@ -9,8 +9,10 @@ PLATFORM = "telegram"
 
 
 def user_ref(user: User) -> UserRef:
+    """The service's name for a Telegram user (MEMEBOT_ADMINS lists them as telegram:<user id>)."""
     return UserRef(PLATFORM, str(user.id))
 
 
 def chat_ref(chat: Chat) -> ChatRef:
+    """The chat as the service knows it: limits and the on/off switch are per chat."""
     return ChatRef(PLATFORM, str(chat.id))
