@@ -5,6 +5,7 @@ from bot.queue import Cancelled, Failed, Finished, JobEvent, Progress, Queued, S
 from bot.service import AddedTemplate, TemplateInfo, Usage, UserRef
 
 PROGRESS_BAR_CELLS = 12
+MB = 1_000_000
 LABEL_NOTE = "Made by AI (the video is labelled AI-generated). Please share it kindly."
 
 
@@ -152,3 +153,14 @@ def limit_text(whom: str, daily_limit: int | None) -> str:
     if daily_limit == 0:
         return f"{whom} may now make unlimited videos a day."
     return f"{whom} may now make {daily_limit} video{'' if daily_limit == 1 else 's'} a day."
+
+
+def size_text(size_bytes: int) -> str:
+    """A size or limit in words, e.g. `10 MB` or `12.35 MB`."""
+    return f"{size_bytes / MB:.4g} MB"
+
+
+def video_too_large_text(size_bytes: int, limit_bytes: int) -> str:
+    """Why a finished video cannot be sent here, even re-encoded smaller."""
+    return (f"❌ Your video came out at {size_text(size_bytes)}, and even shrunk it does not fit the "
+            f"{size_text(limit_bytes)} upload limit here. A shorter song would fit.")

@@ -8,10 +8,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.discord.choices import template_choices
-from bot.adapters.discord.downloads import download, size_text
+from bot.adapters.discord.downloads import download
 from bot.adapters.discord.identity import chat_ref, user_ref
 from bot.adapters.discord.sing import SING_COMMAND
 from bot.adapters.messages import (
+    size_text,
     ban_text,
     chat_switched_text,
     limit_text,

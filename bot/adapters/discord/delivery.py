@@ -6,10 +6,9 @@ from pathlib import Path
 
 import discord
 
-from bot.adapters.discord.downloads import size_text
 from bot.adapters.discord.reply import Reply
-from bot.adapters.discord.shrink import fit_to_upload
-from bot.adapters.messages import done_text, status_text
+from bot.adapters.shrink import fit_to_upload
+from bot.adapters.messages import done_text, status_text, video_too_large_text
 from bot.queue import Finished, JobEvent, Progress
 
 log = logging.getLogger(__name__)
@@ -19,12 +18,6 @@ DM_UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024
 VIDEO_FILENAME = "memebot.mp4"
 LATE_NOTE = "This takes longer than Discord lets me update this message: I'll post the video here and mention you."
 LATE_DELIVERY_NOTE = "(too late to reply to your command, so here it is)"
-
-
-def too_large_text(video: Path, max_bytes: int) -> str:
-    """Why the video cannot be sent where the user asked."""
-    return (f"❌ Your video is {size_text(video.stat().st_size)}, and even shrunk it does not fit the "
-            f"{size_text(max_bytes)} upload limit here. Try a shorter song.")
 
 
 class Delivery:
@@ -68,7 +61,7 @@ class Delivery:
         video = await fit_to_upload(output, limit, self._scratch)
         try:
             if video is None:
-                await self._send(too_large_text(output, limit), None, late)
+                await self._send(video_too_large_text(output.stat().st_size, limit), None, late)
             else:
                 await self._send(done_text(self._reply.template_title), video, late)
         finally:

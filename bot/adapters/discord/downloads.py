@@ -26,8 +26,3 @@ async def download(attachment: discord.Attachment, folder: Path, max_bytes: int,
         path.unlink(missing_ok=True)
         raise
     return path
-
-
-def size_text(max_bytes: int) -> str:
-    """A limit in words, e.g. `10 MB`."""
-    return f"{max_bytes / 1_000_000:g} MB"

@@ -47,7 +47,7 @@ class TelegramAdapter:
         )
         limits = limits or limits_for(settings.telegram_api_url)
         self._downloads = settings.data_dir / DOWNLOADS_FOLDER
-        self._deliveries = Deliveries(self._application.bot, service, limits)
+        self._deliveries = Deliveries(self._application.bot, service, limits, scratch=self._downloads)
         self._application.bot_data.update(
             {SERVICE: service, DELIVERIES: self._deliveries, LIMITS: limits, DOWNLOADS: self._downloads}
         )

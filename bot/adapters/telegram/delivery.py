@@ -14,9 +14,10 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden
 
 from bot.adapters.follow import JobFollowers
-from bot.adapters.messages import LABEL_NOTE, done_text, status_text
+from bot.adapters.messages import LABEL_NOTE, done_text, status_text, video_too_large_text
 from bot.adapters.telegram.identity import PLATFORM
-from bot.adapters.telegram.limits import FileLimits, video_too_large_text
+from bot.adapters.shrink import fit_to_upload
+from bot.adapters.telegram.limits import FileLimits
 from bot.queue import Finished, JobEvent
 from bot.service import MemeService
 
@@ -49,10 +50,11 @@ class Deliveries(JobFollowers[StatusMessage]):
 
     platform = PLATFORM
 
-    def __init__(self, bot: Bot, service: MemeService, limits: FileLimits) -> None:
+    def __init__(self, bot: Bot, service: MemeService, limits: FileLimits, scratch: Path) -> None:
         super().__init__(service)
         self._bot = bot
         self._limits = limits
+        self._scratch = scratch
 
     def delivery(self, where: StatusMessage) -> _JobDelivery:
         return _JobDelivery(self._bot, where, self.send_video)
@@ -65,17 +67,17 @@ class Deliveries(JobFollowers[StatusMessage]):
         return [job for job, to in self.followed().items() if (to.user_id, to.chat_id) == (user_id, chat_id)]
 
     async def send_video(self, where: StatusMessage, output: Path) -> None:
-        """Send the video as a reply to the photo (or say why it cannot be sent), then mark the status done."""
+        """Send the video as a reply to the photo, shrunk if over the upload limit (or say why it cannot be sent)."""
         status = _StatusEditor(self._bot, where)
-        size = output.stat().st_size
-        if size > self._limits.upload_bytes:
-            await status.show(video_too_large_text(size, self._limits.upload_bytes), final=True)
+        video = await fit_to_upload(output, self._limits.upload_bytes, self._scratch)
+        if video is None:
+            await status.show(video_too_large_text(output.stat().st_size, self._limits.upload_bytes), final=True)
             return
         try:
             async with _showing(self._bot, where.chat_id, ChatAction.UPLOAD_VIDEO):
                 await self._bot.send_video(
                     where.chat_id,
-                    output,
+                    video,
                     caption=LABEL_NOTE,
                     supports_streaming=True,
                     reply_parameters=ReplyParameters(where.photo_message_id, allow_sending_without_reply=True),
@@ -83,6 +85,9 @@ class Deliveries(JobFollowers[StatusMessage]):
         except (Forbidden, BadRequest) as error:  # blocked, or the chat is gone: trying again will not help
             log.warning("cannot send the video to chat %s: %s", where.chat_id, error.message)
             return
+        finally:
+            if video != output:
+                video.unlink(missing_ok=True)
         await status.show(done_text(where.title), final=True)
 
 

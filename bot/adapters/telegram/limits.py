@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.adapters.messages import MB, size_text
 from bot.config import DEFAULT_TELEGRAM_API_URL
 from bot.service import UserFacingError
 
-MB = 1_000_000
 # https://core.telegram.org/bots/api#getfile and #sending-files (Telegram says "MB"; decimal is the safe reading).
 CLOUD_DOWNLOAD_LIMIT_BYTES = 20 * MB
 CLOUD_UPLOAD_LIMIT_BYTES = 50 * MB
@@ -37,13 +37,6 @@ class FileTooLarge(UserFacingError):
 
     def __init__(self, limit_bytes: int) -> None:
         super().__init__(
-            f"That file is larger than the {limit_bytes / MB:g} MB Telegram lets me download; "
+            f"That file is larger than the {size_text(limit_bytes)} Telegram lets me download; "
             "please send a smaller one."
         )
-
-
-def video_too_large_text(size_bytes: int, limit_bytes: int) -> str:
-    return (
-        f"The video came out at {size_bytes / MB:.1f} MB, more than the {limit_bytes / MB:g} MB "
-        "Telegram lets me send. Sorry! A shorter song would fit."
-    )

@@ -8,6 +8,9 @@ from bot.adapters.telegram.limits import FileLimits
 from inference.video import probe
 from tests.bot.adapters.telegram.conftest import DEMO_TITLE, fresh_face_png
 
+SMALL_UPLOAD_LIMIT = 120_000  # the demo meme is about 200 kB: it must be re-encoded to fit
+TINY_UPLOAD_LIMIT = 1000
+
 pytestmark = pytest.mark.asyncio(loop_scope="package")
 
 
@@ -75,11 +78,20 @@ async def test_an_image_sent_as_a_file_sings_with_a_sing_reply(telegram, face_pn
     await dave.sees(done_text(DEMO_TITLE))
 
 
-async def test_a_video_over_the_upload_limit_is_explained_instead_of_sent(telegram, face_png):
+async def test_a_video_over_the_upload_limit_is_shrunk_or_explained(telegram, tmp_path):
+    face = fresh_face_png()
     await telegram.stop()
-    await telegram.start(limits=FileLimits(download_bytes=None, upload_bytes=1000))
+    await telegram.start(limits=FileLimits(download_bytes=None, upload_bytes=SMALL_UPLOAD_LIMIT))
     erin = telegram.person("Erin")
     await telegram.consenting(erin)
-    erin.sends_photo(face_png, caption="/sing demo")
-    await erin.sees("Telegram lets me send", timeout=120)
-    assert telegram.api.calls_to("sendVideo", erin.chat_id) == []
+    erin.sends_photo(face, caption="/sing demo")
+    await erin.sees("done!", timeout=120)
+    (shrunk,) = telegram.api.videos(erin.chat_id)
+    sent = telegram.api.uploads[shrunk["video"]["file_id"]]
+    assert len(sent) <= SMALL_UPLOAD_LIMIT and _has_sound_and_picture(sent, tmp_path)
+
+    await telegram.stop()
+    await telegram.start(limits=FileLimits(download_bytes=None, upload_bytes=TINY_UPLOAD_LIMIT))
+    erin.sends_photo(face, caption="/sing demo")  # the same face: the cached video, far too big for 1 kB
+    await erin.sees("does not fit the 0.001 MB upload limit here", timeout=60)
+    assert len(telegram.api.calls_to("sendVideo", erin.chat_id)) == 1
