@@ -20,7 +20,7 @@ from bot.adapters.telegram.context import MemeContext
 from bot.adapters.telegram.delivery import StatusMessage
 from bot.adapters.telegram.files import downloaded, photo_in
 from bot.adapters.telegram.identity import chat_ref, user_ref
-from bot.service import CachedRender, ConsentRequired, UserFacingError
+from bot.service import CachedRender, ConsentRequired, PhotoTooLarge, UserFacingError
 
 SING = "/sing"
 
@@ -88,7 +88,11 @@ async def sing(
     titles = {template.slug: template.title for template in await context.service.templates.list()}
     title = titles.get(slug, slug)
     where = StatusMessage(status.chat_id, status.message_id, photo_message.message_id, requester.id, title)
+    max_photo_bytes, download_limit = context.service.settings.max_photo_bytes, context.limits.download_bytes
     try:
+        # Refused before it is fetched; beyond Telegram's own download limit `downloaded` says so in its words.
+        if image.size is not None and max_photo_bytes < image.size <= (download_limit or image.size):
+            raise PhotoTooLarge(max_photo_bytes)
         async with downloaded(context.bot, image, context.downloads, context.limits.download_bytes, "photo") as path:
             outcome = await context.service.renders.request(
                 user_ref(requester), chat_ref(photo_message.chat), slug, path, reply_to=where.as_reply_to()

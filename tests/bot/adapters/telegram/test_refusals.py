@@ -52,6 +52,14 @@ async def test_a_photo_beyond_the_download_limit_is_refused_before_downloading(t
     assert telegram.api.calls_to("getFile") == []
 
 
+async def test_a_photo_over_memebots_own_limit_is_refused_before_downloading(telegram, face_png):
+    ivy = telegram.person("Ivy")
+    await telegram.consenting(ivy)
+    ivy.sends_photo(face_png, caption="/sing demo", claimed_size=telegram.service.settings.max_photo_bytes + 1)
+    await ivy.sees("That photo is too large; please send one under 10 MB.")
+    assert telegram.api.calls_to("getFile") == []
+
+
 async def test_an_unknown_song_names_the_ones_there_are(telegram, face_png):
     hank = telegram.person("Hank")
     await telegram.consenting(hank)
