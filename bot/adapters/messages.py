@@ -76,6 +76,7 @@ def help_text(sing_command: str) -> str:
         f"• {sing_command} NAME with a photo — sing a song\n"
         "• /templates — the songs you can pick\n"
         "• /quota — how many videos you have left today\n"
+        "• /cancel — drop a video still waiting in line\n"
         "• /privacy — what I keep and for how long\n"
         "• /forgetme — delete everything I have about you\n"
         "Only use photos of yourself, or of people who agreed. Every video is labelled AI-generated."

@@ -88,6 +88,15 @@ class Renders:
             raise NotAllowed("That is not one of your videos.")
         return await self._queue.cancel(job_id)
 
+    async def cancel_waiting(self, user: UserRef, chat: ChatRef) -> bool | None:
+        """Cancel the user's videos still waiting in this chat: True if any was, False if they all started,
+        None if none is on the way."""
+        async with self._db.transaction() as session:
+            jobs = await Jobs(session).on_the_way((await user_row(session, user)).id, (await chat_row(session, chat)).id)
+        if not jobs:
+            return None
+        return any([await self._queue.cancel(job.id) for job in jobs])  # a list: every waiting one is cancelled
+
     async def usage(self, user: UserRef, chat: ChatRef) -> Usage:
         """How many videos the user and the chat have made today, and may make."""
         async with self._db.transaction() as session:

@@ -114,6 +114,15 @@ class Jobs:
         query = select(Job).where(Job.state.not_in(ACTIVE_STATES), Job.photo_path.is_not(None))
         return list(await self._session.scalars(query))
 
+    async def on_the_way(self, user_id: int, chat_id: int) -> list[Job]:
+        """The user's jobs in this chat that are waiting or rendering, oldest first."""
+        query = (
+            select(Job)
+            .where(Job.user_id == user_id, Job.chat_id == chat_id, Job.state.in_((JobState.QUEUED, JobState.RUNNING)))
+            .order_by(Job.id)
+        )
+        return list(await self._session.scalars(query))
+
     async def queued_of_user(self, user_id: int) -> list[int]:
         """The user's waiting jobs."""
         query = select(Job.id).where(Job.user_id == user_id, Job.state == JobState.QUEUED)

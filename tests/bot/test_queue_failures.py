@@ -73,6 +73,7 @@ async def test_a_waiting_job_can_be_cancelled_but_a_running_one_cannot(running_s
     assert await service.renders.cancel(ALICE, waiting.job_id)
     assert (await listener)[-1] == Cancelled(waiting.job_id)
     assert not await service.renders.cancel(ALICE, running.job_id)
+    assert await service.renders.cancel_waiting(ALICE, GROUP) is False  # on the way, but already started
     assert (await service.renders.usage(ALICE, GROUP)).used == 1  # only the running one still counts
     assert (await _job(service, waiting.job_id)).photo_path is None
 

@@ -58,6 +58,20 @@ async def test_a_cancelled_job_frees_its_slot_and_its_quota(parked_service, phot
     assert isinstance(await service.renders.request(ALICE, GROUP, "demo", photo()), QueuedRender)
 
 
+async def test_cancel_waiting_cancels_the_users_waiting_videos_in_that_chat_only(parked_service, photo):
+    service = await parked_service(max_jobs_in_flight=3)
+    await consenting(service, ALICE)
+    assert await service.renders.cancel_waiting(ALICE, GROUP) is None  # nothing on the way
+    elsewhere = ChatRef("telegram", "-42")
+    await service.renders.request(ALICE, GROUP, "demo", photo())
+    await service.renders.request(ALICE, GROUP, "demo", photo())
+    kept = await service.renders.request(ALICE, elsewhere, "demo", photo())
+    assert await service.renders.cancel_waiting(ALICE, GROUP) is True
+    assert (await service.renders.usage(ALICE, GROUP)).in_flight == 1  # only the other chat's video is left
+    assert await service.renders.cancel_waiting(ALICE, GROUP) is None
+    assert await service.renders.cancel(ALICE, kept.job_id)
+
+
 async def test_an_unlimited_admin_spends_nothing_of_the_chat(parked_service, photo):
     service = await parked_service(admin_daily_quota=0, user_daily_quota=1, chat_daily_quota=1, max_jobs_in_flight=10)
     await consenting(service, ADMIN)

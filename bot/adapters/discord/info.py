@@ -1,4 +1,4 @@
-"""What a user can ask about: /templates, /quota, /privacy, /forgetme and /help, all answered privately."""
+"""What a user can ask about: /templates, /quota, /cancel, /privacy, /forgetme and /help, all answered privately."""
 from __future__ import annotations
 
 import discord
@@ -12,6 +12,7 @@ from bot.adapters.messages import (
     FORGET_ME_QUESTION,
     FORGOTTEN,
     NOTHING_FORGOTTEN,
+    cancel_text,
     help_text,
     quota_text,
     templates_text,
@@ -57,6 +58,11 @@ class Info(commands.Cog):
             await interaction.edit_original_response(content=FORGOTTEN, view=None)
         else:
             await interaction.edit_original_response(content=NOTHING_FORGOTTEN, view=None)
+
+    @app_commands.command(description="Cancel your videos still waiting in line here")
+    async def cancel(self, interaction: discord.Interaction) -> None:
+        cancelled = await self._service.renders.cancel_waiting(user_ref(interaction.user), chat_ref(interaction))
+        await interaction.response.send_message(cancel_text(cancelled), ephemeral=True)
 
     @app_commands.command(description="How to use this bot")
     async def help(self, interaction: discord.Interaction) -> None:

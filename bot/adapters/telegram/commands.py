@@ -80,10 +80,9 @@ async def forget_me_confirmed(update: Update, context: MemeContext) -> None:
 
 async def cancel_command(update: Update, context: MemeContext) -> None:
     """/cancel: drop the user's videos still waiting in line in this chat."""
-    user = update.effective_user
-    jobs = context.deliveries.jobs_of(user.id, update.effective_chat.id)
-    cancelled = [await context.service.renders.cancel(user_ref(user), job_id) for job_id in jobs]
-    await update.effective_message.reply_text(cancel_text(any(cancelled) if cancelled else None))
+    renders = context.service.renders
+    cancelled = await renders.cancel_waiting(user_ref(update.effective_user), chat_ref(update.effective_chat))
+    await update.effective_message.reply_text(cancel_text(cancelled))
 
 
 async def hint(update: Update, context: MemeContext) -> None:

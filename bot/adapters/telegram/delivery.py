@@ -62,10 +62,6 @@ class Deliveries(JobFollowers[StatusMessage]):
     def where_from(self, reply_to: dict[str, Any]) -> StatusMessage:
         return StatusMessage.from_reply_to(reply_to)
 
-    def jobs_of(self, user_id: int, chat_id: int) -> list[int]:
-        """The user's jobs on the way in this chat."""
-        return [job for job, to in self.followed().items() if (to.user_id, to.chat_id) == (user_id, chat_id)]
-
     async def send_video(self, where: StatusMessage, output: Path) -> None:
         """Send the video as a reply to the photo, shrunk if over the upload limit (or say why it cannot be sent)."""
         status = _StatusEditor(self._bot, where)

@@ -22,6 +22,8 @@ async def test_privacy_quota_and_help_answer_privately(shared):
     assert privacy.ephemeral and "What I keep about you" in privacy.content
     quota = await shared.fake.answer(await shared.fake.command("quota", USER))
     assert quota.ephemeral and "Today you made 0 of 5 videos" in quota.content
+    cancel = await shared.fake.answer(await shared.fake.command("cancel", USER))
+    assert cancel.ephemeral and cancel.content == "You have no video on the way here."
     help_ = await shared.fake.answer(await shared.fake.command("help", USER))
     assert "/sing NAME" in help_.content and "/forgetme" in help_.content
 
@@ -48,7 +50,7 @@ async def test_the_bot_asks_for_no_privileged_intent(shared):
 async def test_the_commands_are_synced_once_and_again_only_when_they_change(shared):
     assert len(shared.fake.calls_to("PUT", "/applications/")) == 1  # when the shared bot started
     names = {command["name"] for command in shared.fake.commands}
-    assert names == {"sing", "templates", "quota", "privacy", "forgetme", "help", "memebot-admin"}
+    assert names == {"sing", "templates", "quota", "cancel", "privacy", "forgetme", "help", "memebot-admin"}
 
     await _restart_adapter(shared)
     assert len(shared.fake.calls_to("PUT", "/applications/")) == 1
