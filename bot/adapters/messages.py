@@ -6,8 +6,7 @@ from bot.service import AddedTemplate, TemplateInfo, Usage, UserRef
 
 PROGRESS_BAR_CELLS = 12
 MB = 1_000_000
-# The label text itself is configurable (MEMEBOT_LABEL), so these notes describe it rather than quote it.
-LABEL_NOTE = "Made by AI, and the video carries a visible label saying so. Please share it kindly."
+LABEL_NOTE = "Made by AI (the video is labelled AI-generated). Please share it kindly."
 
 
 def progress_bar(done: int, total: int, cells: int = PROGRESS_BAR_CELLS) -> str:
@@ -80,7 +79,7 @@ def help_text(sing_command: str) -> str:
         "• /cancel — drop a video still waiting in line\n"
         "• /privacy — what I keep and for how long\n"
         "• /forgetme — delete everything I have about you\n"
-        "Only use photos of yourself, or of people who agreed. Every video is labelled as made by AI."
+        "Only use photos of yourself, or of people who agreed. Every video is labelled AI-generated."
     )
 
 
