@@ -12,7 +12,8 @@ from bot.config import Settings
 from bot.queue.events import FINAL_EVENTS, Cancelled, Failed, Finished, JobEvent, Progress, Queued, Started
 from bot.queue.process import RenderBroke, RendererCrashed, RenderProcess, RenderRejected
 from bot.queue.subscriptions import Subscriptions
-from bot.queue.worker import DEFAULT_FACTORY, RenderTask
+from bot.queue.worker import DEFAULT_FACTORY
+from inference.api import RenderRequest
 from bot.store.database import Database
 from bot.store.jobs import Jobs
 from bot.store.models import Job, JobState
@@ -165,11 +166,11 @@ class LocalRenderQueue:
             await self._fail(job, PHOTO_GONE)
             return
         output = self._settings.outputs_dir / f"job-{job_id}.mp4"
-        task = RenderTask(image=Path(job.photo_path), template=job.template_slug, output=output)
+        request = RenderRequest(image=Path(job.photo_path), template=job.template_slug, output=output)
         limit = self._settings.job_time_limit_seconds
         try:
             async with asyncio.timeout(limit):
-                rendered = await process.render(task, self._progress_reporter(job_id))
+                rendered = await process.render(request, self._progress_reporter(job_id))
         except TimeoutError:
             await process.kill()
             await self._fail(job, TIMED_OUT.format(limit=limit), output)

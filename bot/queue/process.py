@@ -9,7 +9,8 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from bot.queue.worker import Broke, FrameProgress, Ready, Rejected, Rendered, RenderTask, serve
+from bot.queue.worker import Broke, FrameProgress, Ready, Rejected, serve
+from inference.api import RenderRequest, RenderResult
 
 STOP_TIMEOUT_SECONDS = 5.0
 
@@ -59,18 +60,18 @@ class RenderProcess:
         self.backend = ready.backend
         return ready.backend
 
-    async def render(self, task: RenderTask, on_progress: Callable[[int, int], None]) -> Rendered:
-        """Render `task`, calling `on_progress(done, total)` as frames are made."""
+    async def render(self, request: RenderRequest, on_progress: Callable[[int, int], None]) -> RenderResult:
+        """Render `request`, calling `on_progress(done, total)` as frames are made."""
         assert self._connection is not None, "start() the process first"
         try:
-            self._connection.send(task)
+            self._connection.send(request)
         except OSError as error:
             raise RendererCrashed(f"the render process is gone ({error})") from error
         while True:
             match await self._receive():
                 case FrameProgress(done=done, total=total):
                     on_progress(done, total)
-                case Rendered() as rendered:
+                case RenderResult() as rendered:
                     return rendered
                 case Rejected(message=message):
                     raise RenderRejected(message)

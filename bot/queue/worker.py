@@ -6,19 +6,11 @@ import signal
 import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
+from inference.api import InputError, RendererSettings, RenderRequest
+
 DEFAULT_FACTORY = "inference.api:Renderer"
-
-
-@dataclass(frozen=True)
-class RenderTask:
-    """Parent -> worker: render this photo with this template into `output`."""
-
-    image: Path
-    template: str
-    output: Path
 
 
 @dataclass(frozen=True)
@@ -34,15 +26,6 @@ class FrameProgress:
 
     done: int
     total: int
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """Worker -> parent: the video is written."""
-
-    output: Path
-    frames: int
-    seconds: float
 
 
 @dataclass(frozen=True)
@@ -69,13 +52,9 @@ def serve(connection: Connection, factory: str, renderer_options: dict[str, Any]
     """Worker process entry point: answer render tasks until the parent says stop or goes away."""
     # The parent decides when renders stop (graceful shutdown); a terminal's Ctrl-C must not cut them short.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Imported here, not at the top, so that only render processes load the model code.
-    from inference.api import InputError, RendererSettings, RenderRequest
-
     renderer = load_factory(factory)(RendererSettings(**renderer_options))
     connection.send(Ready(backend=renderer.backend))
-    while (task := _next_task(connection)) is not None:
-        request = RenderRequest(image=task.image, template=task.template, output=task.output, paste_back=True)
+    while (request := _next_request(connection)) is not None:
         try:
             result = renderer.render(request, progress=lambda done, total: connection.send(FrameProgress(done, total)))
         except InputError as error:
@@ -83,10 +62,10 @@ def serve(connection: Connection, factory: str, renderer_options: dict[str, Any]
         except Exception:
             connection.send(Broke(traceback.format_exc()))
         else:
-            connection.send(Rendered(output=result.output, frames=result.frames, seconds=result.seconds))
+            connection.send(result)
 
 
-def _next_task(connection: Connection) -> RenderTask | None:
+def _next_request(connection: Connection) -> RenderRequest | None:
     try:
         return connection.recv()
     except EOFError:  # the parent exited
