@@ -1,25 +1,31 @@
-"""The boundary the bot calls: plain paths and dataclasses in and out, no tensors; a Renderer is built once per worker."""
+"""The boundary the bot and its workers call: plain paths and dataclasses in and out, no tensors.
+
+Importing this module is light (no cv2, dlib or torch): the bot process uses its dataclasses and template listings,
+while the functions that decode media (inspect, ingest, shrink, render) run in worker processes and load the heavy
+modules on first use.
+"""
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from inference.backends import build_animator, choose_backend
 from inference.errors import InputError
-from inference.image_io import load_photo
 from inference.label import DEFAULT_LABEL
-from inference.render import Progress, RenderOptions, prepare_photo, render
-from inference.render import RenderStats as RenderResult
 from inference.templates import Template, TemplateLibrary
-from inference.templates.ingest import Progress as IngestProgress
+from inference.templates.folders import MAX_CLIP_BYTES
 from inference.templates.library import SHIPPED_TEMPLATES_DIR
 
 __all__ = [
-    "InputError", "PhotoInfo", "RenderRequest", "RenderResult", "Renderer", "RendererSettings", "TemplateSummary",
-    "add_template", "inspect_photo", "list_templates", "remove_template", "template_library",
+    "MAX_CLIP_BYTES", "InputError", "PhotoInfo", "RenderRequest", "RenderResult", "Renderer", "RendererSettings",
+    "TemplateSummary", "add_template", "inspect_photo", "list_templates", "remove_template", "shrink_video",
+    "template_library",
 ]
+
+# (left, top, right, bottom, score) of a detected face, in photo pixels.
+FaceLocation = tuple[float, float, float, float, float]
+IngestProgress = Callable[[str, float], None]
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -35,29 +41,52 @@ class RendererSettings:
 
 @dataclass(frozen=True)
 class RenderRequest:
-    """One meme to make."""
+    """One meme to make; `face` comes from `inspect_photo`, so the render does not detect it again, and
+    `template_folder` (a template fetched by a cluster worker) overrides looking `template` up by name."""
 
     image: Path
     template: str
     output: Path
     paste_back: bool = True
+    face: FaceLocation | None = None
+    template_folder: Path | None = None
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What a finished render produced (defined here, light, because it travels from workers to the bot)."""
+
+    output: Path
+    frames: int
+    seconds: float
+    backend: str
+    width: int
+    height: int
+
+    @property
+    def frames_per_second(self) -> float:
+        return self.frames / self.seconds if self.seconds else float("inf")
 
 
 @dataclass(frozen=True)
 class PhotoInfo:
-    """A photo that has a usable face; the digest identifies that face crop for the render cache."""
+    """A photo with a usable face: its size, the largest face and how many faces there are."""
 
-    face_digest: str
     width: int
     height: int
+    face: FaceLocation
+    faces: int
 
 
 def inspect_photo(path: Path | str) -> PhotoInfo:
     """Check a photo (readable, not a bomb, one usable face) without rendering; InputError says what is wrong."""
+    from inference.face import detect_faces, largest_face
+    from inference.image_io import load_photo
+
     photo = load_photo(path)
-    prepared = prepare_photo(photo)
-    digest = hashlib.sha256(prepared.face.crop.tobytes()).hexdigest()
-    return PhotoInfo(face_digest=digest, width=photo.shape[1], height=photo.shape[0])
+    face = largest_face(photo)
+    faces = len(detect_faces(photo))
+    return PhotoInfo(photo.shape[1], photo.shape[0], (face.left, face.top, face.right, face.bottom, face.score), faces)
 
 
 def template_library(settings: RendererSettings) -> TemplateLibrary:
@@ -84,8 +113,13 @@ def _summary(template: Template) -> TemplateSummary:
 
 
 def list_templates(settings: RendererSettings) -> list[TemplateSummary]:
-    """Every template these settings offer."""
+    """Every template these settings offer (reads their metadata only)."""
     return [_summary(template) for template in template_library(settings).list()]
+
+
+def read_template(folder: Path) -> TemplateSummary:
+    """The template in `folder` (reads its metadata only)."""
+    return _summary(Template(folder))
 
 
 def add_template(
@@ -104,10 +138,19 @@ def remove_template(settings: RendererSettings, slug: str) -> None:
     template_library(settings).remove(slug)
 
 
+def shrink_video(video: Path, max_bytes: int, scratch: Path) -> Path | None:
+    """`video` if it fits in `max_bytes`, else a re-encoded smaller copy in `scratch`, or None if none fits."""
+    from inference.shrink import fit_to_size
+
+    return fit_to_size(video, max_bytes, scratch)
+
+
 class Renderer:
     """Loads the animation backend once and renders requests one after another."""
 
     def __init__(self, settings: RendererSettings = RendererSettings()) -> None:
+        from inference.backends import build_animator, choose_backend
+
         self.settings = settings
         self.backend = choose_backend(settings.backend, settings.checkpoint)
         self._animator = build_animator(self.backend, settings.checkpoint, settings.device)
@@ -115,8 +158,16 @@ class Renderer:
 
     def render(self, request: RenderRequest, progress: Progress = lambda done, total: None) -> RenderResult:
         """Make one meme; InputError for a bad photo or an unknown template."""
-        template = self._templates.get(request.template)
-        prepared = prepare_photo(load_photo(request.image))
+        from inference.face import FaceBox
+        from inference.image_io import load_photo
+        from inference.render import RenderOptions, prepare_photo, render
+
+        if request.template_folder is not None:
+            template = Template(request.template_folder)
+        else:
+            template = self._templates.get(request.template)
+        found = FaceBox(*request.face) if request.face is not None else None
+        prepared = prepare_photo(load_photo(request.image), found)
         return render(
             prepared, template, self._animator, request.output,
             RenderOptions(paste_back=request.paste_back, label=self.settings.label),

@@ -10,8 +10,8 @@ from tqdm import tqdm
 from inference.backends import BACKENDS, BackendUnavailable, build_animator, choose_backend
 from inference.errors import InputError
 from inference.image_io import load_photo
-from inference.render import RenderOptions, prepare_photo, render
-from inference.templates import IngestLimits, TemplateLibrary, clip_template
+from inference.label import DEFAULT_LABEL
+from inference.templates import TemplateLibrary, clip_template
 from inference.video import probe
 
 EXIT_BAD_INPUT = 2
@@ -56,11 +56,13 @@ def add_render_parser(commands, defaults: dict) -> None:
                         help="default: fomm when a checkpoint is configured, else landmarks")
     parser.add_argument("--no-paste-back", dest="paste_back", action="store_false", help="output the 256x256 face crop only")
     parser.add_argument("--no-best-frame", dest="best_frame", action="store_false", help="align to the clip's first frame")
-    parser.add_argument("--label", default=defaults.get("label", RenderOptions.label), help="the visible AI-generated label text")
+    parser.add_argument("--label", default=defaults.get("label", DEFAULT_LABEL), help="the visible AI-generated label text")
     parser.set_defaults(handler=_render, templates_dir=defaults["templates_dir"], cache_dir=defaults["cache_dir"])
 
 
 def _render(args) -> None:
+    from inference.render import RenderOptions, prepare_photo, render  # cv2 and dlib: only for this command
+
     backend = choose_backend(args.backend, args.checkpoint)  # a missing checkpoint fails now, not after an ingest
     prepared = prepare_photo(load_photo(args.image))
     if args.template:
@@ -107,6 +109,8 @@ def add_template_parser(commands, defaults: dict) -> None:
 
 
 def _template_add(args) -> None:
+    from inference.templates.ingest import IngestLimits
+
     limits = IngestLimits(max_duration=args.max_duration) if args.max_duration else IngestLimits()
     bar, update = _stage_bar()
     with bar:

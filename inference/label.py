@@ -1,7 +1,6 @@
 """The visible "AI-generated" label stamped in a corner of every output frame."""
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
 DEFAULT_LABEL = "AI-generated"
@@ -15,6 +14,8 @@ class Label:
     """A pre-rendered label patch blended into the bottom-right corner of each frame."""
 
     def __init__(self, text: str, width: int, height: int) -> None:
+        import cv2  # here, so reading DEFAULT_LABEL (the bot does) does not load cv2
+
         font = cv2.FONT_HERSHEY_SIMPLEX
         text_height = max(LABEL_MIN_HEIGHT, round(min(width, height) * LABEL_HEIGHT_FRACTION))
         scale = cv2.getFontScaleFromHeight(font, text_height, 1)

@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 
 from inference.alignment import best_frame
+from inference.api import RenderResult
 from inference.animator import Animator, DrivingMotion, SourceFace
 from inference.compose import MAX_OUTPUT_SIDE, PasteBack, PlainFrames
-from inference.face import CROP_SIZE, SquareBox, crop_square, landmarks, largest_face, square_around
+from inference.face import CROP_SIZE, FaceBox, SquareBox, crop_square, landmarks, largest_face, square_around
 from inference.label import DEFAULT_LABEL, Label
 from inference.video import VideoWriter
 
@@ -29,22 +30,6 @@ class RenderOptions:
 
 
 @dataclass(frozen=True)
-class RenderStats:
-    """What a finished render produced."""
-
-    output: Path
-    frames: int
-    seconds: float
-    backend: str
-    width: int
-    height: int
-
-    @property
-    def frames_per_second(self) -> float:
-        return self.frames / self.seconds if self.seconds else float("inf")
-
-
-@dataclass(frozen=True)
 class PreparedPhoto:
     """A photo with its face found: what the animator starts from and where the face goes back."""
 
@@ -53,9 +38,10 @@ class PreparedPhoto:
     face: SourceFace
 
 
-def prepare_photo(photo: np.ndarray) -> PreparedPhoto:
-    """Find the largest face, crop the square FOMM expects, and measure its landmarks in crop pixels."""
-    found = largest_face(photo)
+def prepare_photo(photo: np.ndarray, found: FaceBox | None = None) -> PreparedPhoto:
+    """Crop the square FOMM expects around the face `found` (by default the largest one detected now), and
+    measure its landmarks in crop pixels."""
+    found = found or largest_face(photo)
     box = square_around(found)
     scale = box.scale_to(CROP_SIZE)
     points = (landmarks(photo, found) - np.array([box.left, box.top], np.float32)) * scale
@@ -70,7 +56,7 @@ def render(
     options: RenderOptions = RenderOptions(),
     audio: Path | None = None,
     progress: Progress = lambda done, total: None,
-) -> RenderStats:
+) -> RenderResult:
     """Animate the photo with the motion and write the MP4; the partial file is removed on any failure."""
     started = time.perf_counter()
     initial = best_frame(prepared.face.landmarks, motion.landmarks()) if options.best_frame else 0
@@ -84,4 +70,4 @@ def render(
             for animated in batch:
                 writer.write(label.stamp(composer.compose(animated)))
             progress(writer.frames_written, total)
-    return RenderStats(Path(output), total, time.perf_counter() - started, animator.backend, composer.width, composer.height)
+    return RenderResult(Path(output), total, time.perf_counter() - started, animator.backend, composer.width, composer.height)

@@ -1,7 +1,7 @@
-"""The render queue: job rows run by worker processes, with events for subscribers."""
+"""The render queue: job rows run by worker processes, on this machine or in a cluster, with events for subscribers."""
 from bot.queue.events import Cancelled, Failed, Finished, JobEvent, Progress, Queued, Started
 from bot.queue.local import LocalRenderQueue
-from bot.queue.protocol import RenderQueue
+from bot.queue.protocol import RenderQueue, WorkerFailed
 
 __all__ = [
     "Cancelled",
@@ -13,4 +13,5 @@ __all__ = [
     "Queued",
     "RenderQueue",
     "Started",
+    "WorkerFailed",
 ]

@@ -10,11 +10,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.queue.protocol import RenderQueue, WorkerFailed
 from bot.service.errors import NotAllowed, UserFacingError
 from bot.service.identity import ChatRef, UserRef, chat_row, user_row
 from bot.service.templates import TemplateInfo, Templates
 from bot.store.database import Database
 from bot.store.models import AuditEntry
+from bot.worker.tasks import IngestTemplate
 from inference import api as inference_api
 from inference.api import InputError, RendererSettings
 
@@ -30,10 +32,11 @@ class AddedTemplate:
 class Admin:
     """What bot admins (MEMEBOT_ADMINS) and chat admins may change."""
 
-    def __init__(self, db: Database, settings: Settings, templates: Templates) -> None:
+    def __init__(self, db: Database, settings: Settings, templates: Templates, queue: RenderQueue) -> None:
         self._db = db
         self._settings = settings
         self._templates = templates
+        self._queue = queue
         self._renderer_settings = RendererSettings(**settings.renderer_options())
 
     def is_admin(self, user: UserRef) -> bool:
@@ -84,21 +87,18 @@ class Admin:
         replace: bool = False,
         progress: Callable[[str, float], None] = lambda stage, fraction: None,
     ) -> AddedTemplate:
-        """Ingest a clip as a template (off the event loop) and offer it; the clip file is the caller's to delete."""
+        """Ingest a clip as a template (in a worker) and offer it; the clip file is the caller's to delete."""
         self._require_admin(actor)
-        warnings: list[str] = []
+        ingest = IngestTemplate(video, slug, title=title, start=start, end=end, added_by=str(actor), replace=replace)
         try:
-            added = await asyncio.to_thread(
-                inference_api.add_template, self._renderer_settings, slug, video,
-                title=title, start=start, end=end, added_by=str(actor), replace=replace, progress=progress,
-                warn=warnings.append,
-            )
-        except InputError as error:
+            ingested = await self._queue.add_template(ingest, progress)
+        except (InputError, WorkerFailed) as error:
             raise UserFacingError(str(error)) from None
+        added = ingested.template
         await self._templates.register(added.slug, added.title, added.duration, added.folder, added_by=str(actor))
         async with self._db.transaction() as session:
-            _audit(session, actor, "add_template", slug, {"title": added.title, "warnings": warnings})
-        return AddedTemplate(await self._templates.get(slug), tuple(warnings))
+            _audit(session, actor, "add_template", slug, {"title": added.title, "warnings": list(ingested.warnings)})
+        return AddedTemplate(await self._templates.get(slug), ingested.warnings)
 
     async def remove_template(self, actor: UserRef, slug: str) -> None:
         """Delete an admin-added template; shipped ones stay."""

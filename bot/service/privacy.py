@@ -24,8 +24,8 @@ SUMMARY = (
     "What I keep about you:\n"
     "- your user id on this platform, which version of the consent statement you accepted and when, "
     "and how many videos you made today;\n"
-    "- for each video: the song, a SHA-256 hash of your photo, a face fingerprint (so the same face and "
-    "song can reuse the earlier video instead of rendering again), and the video itself.\n"
+    "- for each video: the song, a SHA-256 hash of your photo (so sending exactly the same photo and song "
+    "again reuses the earlier video instead of rendering again), where the face is in it, and the video itself.\n"
     "Your photo is deleted as soon as its video is made or fails. Each video, and everything noted about it, "
     "is deleted {retention:g} hours later. "
     'Every video is marked "{label}". Ask me to forget you and all of this is deleted at once; '

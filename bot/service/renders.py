@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.queue.protocol import RenderQueue
+from bot.queue.protocol import RenderQueue, WorkerFailed
 from bot.service.consent import Consent
 from bot.service.errors import (
     BadPhoto, Banned, ChatDisabled, ConsentRequired, NotAllowed, PhotoTooLarge, UnknownTemplate,
@@ -23,7 +23,7 @@ from bot.service.quota import Quotas, Usage
 from bot.store.database import Database
 from bot.store.jobs import Jobs
 from bot.store.models import Job, Template, utcnow
-from inference.api import InputError, inspect_photo
+from inference.api import InputError
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class QueuedRender:
 
 @dataclass(frozen=True)
 class CachedRender:
-    """The same face was already sung to the same song: here is that video, at no cost."""
+    """Exactly this photo was already sung to the same song: here is that video, at no cost."""
 
     output: Path
 
@@ -115,6 +115,10 @@ class Renders:
         async with self._db.transaction() as session:
             return await Jobs(session).mark_delivered(job_id)
 
+    async def fit_to_upload(self, video: Path, max_bytes: int, scratch: Path) -> Path | None:
+        """`video` if it fits an upload limit, else a smaller copy in `scratch` (the caller's to delete), or None."""
+        return await self._queue.fit_to_upload(video, max_bytes, scratch)
+
     def _take(self, photo: Path) -> Path:
         """Move the adapter's file into the data folder under a name that says nothing about the user."""
         self._settings.photos_dir.mkdir(parents=True, exist_ok=True)
@@ -128,16 +132,17 @@ class Renders:
         await self._check_allowed(user, chat, template)
         if photo.stat().st_size > self._settings.max_photo_bytes:
             raise PhotoTooLarge(self._settings.max_photo_bytes)
-        try:
-            info = await asyncio.to_thread(inspect_photo, photo)
-        except InputError as error:
-            raise BadPhoto(str(error)) from None
+        # Only the very same photo may reuse a video: the video shows all of it, not just the face.
+        photo_sha256 = await asyncio.to_thread(_sha256, photo)
         retained_since = utcnow() - timedelta(hours=self._settings.output_retention_hours)
         async with self._db.transaction() as session:
-            cached = await Jobs(session).cached_output(info.face_digest, template, self._queue.backend, retained_since)
+            cached = await Jobs(session).cached_output(photo_sha256, template, self._queue.backend, retained_since)
         if cached is not None:
             return CachedRender(cached)
-        photo_sha256 = await asyncio.to_thread(_sha256, photo)
+        try:
+            info = await self._queue.inspect_photo(photo)  # in a worker: the bot never decodes what users send
+        except (InputError, WorkerFailed) as error:
+            raise BadPhoto(str(error)) from None
         async with self._db.transaction() as session:
             owner, where = await user_row(session, user), await chat_row(session, chat)
             reservation = await self._quotas.reserve(session, owner, where)
@@ -148,7 +153,7 @@ class Renders:
                 backend=self._queue.backend,
                 photo_path=str(photo),
                 photo_sha256=photo_sha256,
-                face_digest=info.face_digest,
+                face=list(info.face),
                 reply_to=reply_to,
                 quota_day=reservation.day,
                 chat_charged=reservation.chat_charged,

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from bot.config import Settings
 from bot.queue.local import LocalRenderQueue
 from bot.queue.protocol import RenderQueue
-from bot.queue.worker import DEFAULT_FACTORY
 from bot.service.admin import Admin
 from bot.service.consent import Consent
 from bot.service.privacy import Privacy
@@ -16,6 +15,7 @@ from bot.service.renders import Renders
 from bot.service.templates import Templates
 from bot.store.database import Database
 from bot.store.migrate import upgrade
+from bot.worker.tasks import DEFAULT_FACTORY
 
 
 class MemeService:
@@ -28,7 +28,7 @@ class MemeService:
         self.consent = Consent(db, settings)
         self.templates = Templates(db, settings)
         self.renders = Renders(db, settings, queue, self.consent)
-        self.admin = Admin(db, settings, self.templates)
+        self.admin = Admin(db, settings, self.templates, queue)
         self.privacy = Privacy(db, settings, queue)
 
     @classmethod

@@ -41,21 +41,40 @@ class Jobs:
         """Jobs marked running: after a restart, the ones a crash interrupted."""
         return list(await self._session.scalars(select(Job).where(Job.state == JobState.RUNNING).order_by(Job.id)))
 
-    async def claim(self, job_id: int) -> Job | None:
-        """Queued -> running, counting the attempt; None if the job is no longer queued."""
+    async def claim(self, job_id: int, worker: str | None = None) -> Job | None:
+        """Queued -> running on `worker`, counting the attempt; None if the job is no longer queued.
+
+        A conditional UPDATE: of two workers handed the same job (a broker redelivers), only one gets it.
+        """
+        now = utcnow()
         return await self._move(
-            job_id, (JobState.QUEUED,), state=JobState.RUNNING, attempts=Job.attempts + 1, started_at=utcnow()
+            job_id, (JobState.QUEUED,), state=JobState.RUNNING, attempts=Job.attempts + 1, started_at=now,
+            worker=worker, heartbeat_at=now,
         )
 
-    async def finish(self, job_id: int, output: Path) -> Job | None:
-        """Running -> done with its video."""
+    async def heartbeat(self, job_id: int, attempt: int) -> bool:
+        """The worker running `attempt` of the job is alive; False if the job is no longer that attempt's."""
+        statement = (
+            update(Job)
+            .where(Job.id == job_id, Job.state == JobState.RUNNING, Job.attempts == attempt)
+            .values(heartbeat_at=utcnow())
+        )
+        return (await self._session.execute(statement)).rowcount == 1
+
+    async def silent_since(self, cutoff: datetime) -> list[Job]:
+        """Running jobs whose worker has given no sign of life since `cutoff`."""
+        query = select(Job).where(Job.state == JobState.RUNNING, Job.heartbeat_at < cutoff).order_by(Job.id)
+        return list(await self._session.scalars(query))
+
+    async def finish(self, job_id: int, output: Path, attempt: int | None = None) -> Job | None:
+        """Running -> done with its video (only if still at `attempt`, when given)."""
         return await self._move(
-            job_id, (JobState.RUNNING,), state=JobState.DONE, output_path=str(output), finished_at=utcnow()
+            job_id, (JobState.RUNNING,), attempt, state=JobState.DONE, output_path=str(output), finished_at=utcnow()
         )
 
-    async def fail(self, job_id: int, reason: str) -> Job | None:
+    async def fail(self, job_id: int, reason: str, attempt: int | None = None) -> Job | None:
         """Queued or running -> failed, refunding its quota; `reason` is shown to the user."""
-        job = await self._move(job_id, ACTIVE_STATES, state=JobState.FAILED, error=reason, finished_at=utcnow())
+        job = await self._move(job_id, ACTIVE_STATES, attempt, state=JobState.FAILED, error=reason, finished_at=utcnow())
         if job is not None:
             await quota.refund(self._session, job)
         return job
@@ -67,9 +86,11 @@ class Jobs:
             await quota.refund(self._session, job)
         return job
 
-    async def hand_back(self, job_id: int) -> Job | None:
-        """Running -> queued, for a render cut short by a shutdown or restart."""
-        return await self._move(job_id, (JobState.RUNNING,), state=JobState.QUEUED, started_at=None)
+    async def hand_back(self, job_id: int, attempt: int | None = None) -> Job | None:
+        """Running -> queued, for a render cut short by a shutdown, a restart or a lost worker."""
+        return await self._move(
+            job_id, (JobState.RUNNING,), attempt, state=JobState.QUEUED, started_at=None, worker=None, heartbeat_at=None
+        )
 
     async def forget_photo(self, job_id: int) -> None:
         """Record that the job's photo file is gone."""
@@ -90,12 +111,12 @@ class Jobs:
         )
         return list(await self._session.scalars(query))
 
-    async def cached_output(self, face_digest: str, template: str, backend: str, since: datetime) -> Path | None:
-        """The newest video of this face, template and backend finished after `since`, if its file still exists."""
+    async def cached_output(self, photo_sha256: str, template: str, backend: str, since: datetime) -> Path | None:
+        """The newest video of exactly this photo, template and backend finished after `since`, if its file exists."""
         query = (
             select(Job.output_path)
             .where(
-                Job.face_digest == face_digest,
+                Job.photo_sha256 == photo_sha256,
                 Job.template_slug == template,
                 Job.backend == backend,
                 Job.state == JobState.DONE,
@@ -141,10 +162,15 @@ class Jobs:
         deleted = await self._session.execute(delete(Job).where(condition).returning(Job.photo_path, Job.output_path))
         return [Path(path) for row in deleted for path in row if path is not None]
 
-    async def _move(self, job_id: int, sources: tuple[JobState, ...], **values: object) -> Job | None:
+    async def _move(
+        self, job_id: int, sources: tuple[JobState, ...], attempt: int | None = None, **values: object
+    ) -> Job | None:
+        condition = (Job.id == job_id) & Job.state.in_(sources)
+        if attempt is not None:  # a worker's late word on an attempt that was handed back changes nothing
+            condition &= Job.attempts == attempt
         statement = (
             update(Job)
-            .where(Job.id == job_id, Job.state.in_(sources))
+            .where(condition)
             .values(**values)
             .returning(Job)
             .execution_options(populate_existing=True)

@@ -149,7 +149,7 @@ class Job(Base):
     __tablename__ = "jobs"
     __table_args__ = (
         Index("ix_jobs_state", "state"),
-        Index("ix_jobs_cache_key", "face_digest", "template_slug", "backend"),
+        Index("ix_jobs_cache_key", "photo_sha256", "template_slug", "backend"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -159,13 +159,15 @@ class Job(Base):
         default=JobState.QUEUED,
     )
     attempts: Mapped[int] = mapped_column(default=0)
+    worker: Mapped[str | None] = mapped_column(String(100))  # the worker running it (a cluster's), None when idle
+    heartbeat_at: Mapped[datetime | None]  # last sign of life from that worker
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"), index=True)
     template_slug: Mapped[str] = mapped_column(ForeignKey("templates.slug"))
     backend: Mapped[str] = mapped_column(String(32))
     photo_path: Mapped[str | None] = mapped_column(Text)  # None once the photo is deleted
     photo_sha256: Mapped[str] = mapped_column(String(64))
-    face_digest: Mapped[str] = mapped_column(String(128))
+    face: Mapped[list[float] | None] = mapped_column(JSON)  # the face the inspection found: left, top, right, bottom, score
     output_path: Mapped[str | None] = mapped_column(Text)  # None until done, and again after retention
     error: Mapped[str | None] = mapped_column(Text)  # user-facing reason of a failure
     reply_to: Mapped[dict[str, Any] | None]  # the adapter's own note of where to deliver

@@ -17,6 +17,7 @@ import numpy as np
 
 from inference.errors import InputError
 from inference.face import CROP_SIZE, FaceBox, SquareBox, detect_faces, landmarks, square_around
+from inference.templates.folders import MAX_CLIP_BYTES, TemplateExists, check_slug, move_aside, sweep_stale_work
 from inference.templates.template import (
     AUDIO_FILE, CLIP_FILE, LANDMARKS_FILE, META_FILE, PREVIEW_IMAGE_FILE, PREVIEW_VIDEO_FILE, Template, TemplateMeta,
     write_meta,
@@ -24,7 +25,6 @@ from inference.templates.template import (
 from inference.video import VideoWriter, extract_audio, probe, read_frames
 
 MAX_DURATION_SECONDS = 60.0
-MAX_FILE_BYTES = 200 * 1024 * 1024
 MIN_FPS = 10.0
 TEMPLATE_FPS = 25.0
 # Frames are tracked on a copy this small: plenty for a face filling a good part of the clip, and fast.
@@ -37,12 +37,6 @@ MAX_FACE_GAP_SECONDS = 0.5
 TUBE_MARGIN = 0.1
 PREVIEW_SECONDS = 4.0
 ACCEPTED_SUFFIXES = (".mp4", ".mov", ".webm", ".mkv", ".m4v")
-SLUG_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
-# A template is built in a hidden sibling `.<slug>.building-*` and renamed into place; a replaced or removed one is
-# renamed aside to `.<slug>.replaced-*` before it is deleted. Only a killed process leaves these behind: they are
-# swept once this old (far longer than any ingest takes, so one still running in another process is never touched).
-WORK_FOLDER_PATTERN = re.compile(r"\.[a-z0-9][a-z0-9-]{0,39}\.(building|replaced)-[A-Za-z0-9_]+")
-STALE_WORK_SECONDS = 24 * 3600.0
 # Template folders are read by render workers that may run as another user than the admin tool.
 FOLDER_MODE = 0o755
 
@@ -54,16 +48,9 @@ class IngestLimits:
     """What a clip may be; admins can tune these through configuration."""
 
     max_duration: float = MAX_DURATION_SECONDS
-    max_bytes: int = MAX_FILE_BYTES
+    max_bytes: int = MAX_CLIP_BYTES
     min_fps: float = MIN_FPS
     max_face_gap: float = MAX_FACE_GAP_SECONDS
-
-
-class TemplateExists(InputError):
-    """A template of that name exists already (and replacing it was not asked for)."""
-
-    def __init__(self, slug: str) -> None:
-        super().__init__(f"A template called '{slug}' exists already; pick another name or replace it.")
 
 
 def _clock(seconds: float) -> str:
@@ -73,12 +60,6 @@ def _clock(seconds: float) -> str:
 def _amount(value: float) -> str:
     """A limit as admins configure it: 60, 0.5, 200 (no trailing .0)."""
     return f"{round(value, 1):g}"
-
-
-def check_slug(slug: str) -> None:
-    """Template names are short lowercase words joined by dashes, so they work as commands everywhere."""
-    if not SLUG_PATTERN.fullmatch(slug):
-        raise InputError(f"'{slug}' is not a valid template name: use lowercase letters, digits and dashes (max 40).")
 
 
 def _check_clip(video: Path, start: float | None, end: float | None, limits: IngestLimits):
@@ -280,30 +261,3 @@ def _move_into_place(work: Path, destination: Path, slug: str, replace: bool) ->
         aside.rename(destination)
         raise
     shutil.rmtree(aside, ignore_errors=True)
-
-
-def move_aside(folder: Path, slug: str) -> Path:
-    """Rename a template folder to a hidden sibling (which no listing shows) in one step, before deleting it."""
-    aside = folder.parent / f".{slug}.replaced-{uuid.uuid4().hex[:12]}"
-    folder.rename(aside)
-    return aside
-
-
-def sweep_stale_work(parent: Path | str, max_age: float = STALE_WORK_SECONDS) -> list[Path]:
-    """Delete the hidden work folders that killed ingests left in `parent`, once older than `max_age` seconds."""
-    parent = Path(parent)
-    if not parent.is_dir():
-        return []
-    removed = []
-    cutoff = time.time() - max_age
-    for entry in parent.iterdir():
-        if not WORK_FOLDER_PATTERN.fullmatch(entry.name) or not entry.is_dir() or entry.is_symlink():
-            continue
-        try:
-            if entry.stat().st_mtime >= cutoff:
-                continue
-            shutil.rmtree(entry)
-        except FileNotFoundError:  # another process swept it first
-            continue
-        removed.append(entry)
-    return removed

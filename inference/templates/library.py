@@ -7,9 +7,7 @@ import shutil
 from pathlib import Path
 
 from inference.errors import InputError
-from inference.templates.ingest import (
-    STALE_WORK_SECONDS, TemplateExists, check_slug, ingest, move_aside, sweep_stale_work,
-)
+from inference.templates.folders import STALE_WORK_SECONDS, TemplateExists, check_slug, move_aside, sweep_stale_work
 from inference.templates.template import META_FILE, Template
 
 SHIPPED_TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -58,6 +56,8 @@ class TemplateLibrary:
         check_slug(slug)
         if slug in self._folders() and not replace:
             raise TemplateExists(slug)
+        from inference.templates.ingest import ingest  # face tracking: cv2 and dlib, loaded only to ingest
+
         self.sweep()
         # replace=False again at the end: another admin may have added the name meanwhile.
         return ingest(video, self.added_dir / slug, slug, replace=replace, **details)
@@ -84,6 +84,8 @@ def clip_template(video: Path | str, cache_dir: Path | str, **details) -> Templa
     with open(video, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
+    from inference.templates.ingest import ingest
+
     slug = f"clip-{digest.hexdigest()[:16]}"
     folder = Path(cache_dir) / slug
     if (folder / META_FILE).exists():

@@ -12,7 +12,7 @@ import pytest
 
 from bot.config import Settings
 from bot.queue.events import JobEvent
-from bot.queue.worker import DEFAULT_FACTORY
+from bot.worker.tasks import DEFAULT_FACTORY
 from bot.service import ChatRef, MemeService, UserRef
 from bot.store.database import Database
 from bot.store.migrate import upgrade
@@ -77,7 +77,7 @@ async def parked_service(make_settings: Callable[..., Settings]) -> AsyncIterato
         settings = make_settings(**overrides)
         await upgrade(settings.database_url)
         databases.append(db := Database(settings.database_url))
-        service = MemeService(settings, db, ParkedQueue(db))
+        service = MemeService(settings, db, ParkedQueue(db, settings))
         await service.templates.sync()
         return service
 

@@ -43,6 +43,6 @@ async def test_every_connection_enforces_foreign_keys_in_wal_mode(url):
         with pytest.raises(IntegrityError):
             async with db.transaction() as session:
                 session.add(Job(user_id=999, chat_id=999, template_slug="none", backend="landmarks",
-                                photo_sha256="0" * 64, face_digest="f"))
+                                photo_sha256="0" * 64))
     finally:
         await db.close()

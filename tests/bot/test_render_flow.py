@@ -1,6 +1,9 @@
 """The happy path with the real renderer: queue, progress, video, photo gone, delivery acknowledged, cache."""
 import asyncio
 
+import cv2
+import numpy as np
+
 from sqlalchemy import select
 
 from bot.queue import Finished, Progress, Queued, Started
@@ -29,7 +32,7 @@ async def test_a_photo_becomes_a_video_and_is_then_deleted(running_service, phot
     async with service.db.transaction() as session:
         job = await session.get(Job, ticket.job_id)
     assert (job.state, job.photo_path, job.attempts) == (JobState.DONE, None, 1)
-    assert len(job.photo_sha256) == 64 and job.face_digest
+    assert len(job.photo_sha256) == 64 and len(job.face) == 5
 
     pending = await service.renders.undelivered("telegram")
     assert [(delivery.job_id, delivery.reply_to) for delivery in pending] == [(ticket.job_id, reply_to)]
@@ -67,3 +70,26 @@ async def test_shutdown_lets_a_running_render_finish(running_service, photo):
     await asyncio.sleep(0)  # let it subscribe before the queue begins to stop
     await service.queue.stop()
     assert isinstance((await listener)[-1], Finished)
+
+
+async def test_the_same_face_in_another_photo_never_gets_the_first_photos_video(running_service, photo, face_png):
+    """A's photo shows a note beside the face; B's has the very same face crop on a blank background."""
+    face = cv2.imdecode(np.frombuffer(face_png, np.uint8), cv2.IMREAD_COLOR)
+    blank = np.full((face.shape[0], face.shape[1] * 3, 3), 255, np.uint8)
+    blank[:, : face.shape[1]] = face
+    with_note = blank.copy()
+    cv2.putText(with_note, "12 Private Road", (face.shape[1] * 2, 128), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    service = await running_service(max_jobs_in_flight=2)
+    await consenting(service, ALICE, BOB)
+    first = await service.renders.request(ALICE, GROUP, "demo", photo(_png(with_note)))
+    assert isinstance((await follow(service, first.job_id))[-1], Finished)
+
+    second = await service.renders.request(BOB, GROUP, "demo", photo(_png(blank)))
+    assert isinstance(second, QueuedRender)  # rendered from B's own photo, charged to B
+    assert (await service.renders.usage(BOB, GROUP)).used == 1
+
+
+def _png(image: np.ndarray) -> bytes:
+    ok, encoded = cv2.imencode(".png", image)
+    assert ok
+    return encoded.tobytes()

@@ -21,7 +21,7 @@ from bot.adapters.messages import (
 )
 from bot.adapters.progress import IngestProgress
 from bot.service import MemeService, NotAllowed, UserFacingError
-from inference.templates.ingest import MAX_FILE_BYTES as MAX_CLIP_BYTES
+from inference.api import MAX_CLIP_BYTES
 
 
 # Discord hides the group from members without Manage Server; the service still checks every call itself.

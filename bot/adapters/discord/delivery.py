@@ -7,9 +7,9 @@ from pathlib import Path
 import discord
 
 from bot.adapters.discord.reply import Reply
-from bot.adapters.shrink import fit_to_upload
 from bot.adapters.messages import done_text, status_text, video_too_large_text
 from bot.queue import Finished, JobEvent, Progress
+from bot.service import MemeService
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +27,9 @@ class Delivery:
     mentions the user, or a DM where the bot cannot post in that channel.
     """
 
-    def __init__(self, client: discord.Client, reply: Reply, scratch: Path) -> None:
+    def __init__(self, client: discord.Client, service: MemeService, reply: Reply, scratch: Path) -> None:
         self._client = client
+        self._service = service
         self._reply = reply
         self._scratch = scratch
 
@@ -58,7 +59,7 @@ class Delivery:
         late = not self._reply.token_alive()  # decided once, so the size limit and the route agree
         # A late video may end up in a DM, where no server boost raises the limit.
         limit = min(self._reply.upload_limit, DM_UPLOAD_LIMIT_BYTES) if late else self._reply.upload_limit
-        video = await fit_to_upload(output, limit, self._scratch)
+        video = await self._service.renders.fit_to_upload(output, limit, self._scratch)
         try:
             if video is None:
                 await self._send(video_too_large_text(output.stat().st_size, limit), None, late)

@@ -24,7 +24,7 @@ class DiscordFollowers(JobFollowers[Reply]):
         self._scratch = scratch
 
     def delivery(self, where: Reply) -> Delivery:
-        return Delivery(self._client, where, self._scratch)
+        return Delivery(self._client, self._service, where, self._scratch)
 
     def where_from(self, reply_to: dict[str, Any]) -> Reply:
         return Reply.from_json(reply_to)

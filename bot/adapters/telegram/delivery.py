@@ -16,7 +16,6 @@ from telegram.error import BadRequest, Forbidden
 from bot.adapters.follow import JobFollowers
 from bot.adapters.messages import LABEL_NOTE, done_text, status_text, video_too_large_text
 from bot.adapters.telegram.identity import PLATFORM
-from bot.adapters.shrink import fit_to_upload
 from bot.adapters.telegram.limits import FileLimits
 from bot.queue import Finished, JobEvent
 from bot.service import MemeService
@@ -65,7 +64,7 @@ class Deliveries(JobFollowers[StatusMessage]):
     async def send_video(self, where: StatusMessage, output: Path) -> None:
         """Send the video as a reply to the photo, shrunk if over the upload limit (or say why it cannot be sent)."""
         status = _StatusEditor(self._bot, where)
-        video = await fit_to_upload(output, self._limits.upload_bytes, self._scratch)
+        video = await self._service.renders.fit_to_upload(output, self._limits.upload_bytes, self._scratch)
         if video is None:
             await status.show(video_too_large_text(output.stat().st_size, self._limits.upload_bytes), final=True)
             return

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from inference.templates import Template, ingest
+from inference.templates import Template
+from inference.templates.ingest import ingest
 from synth.face import Pose
 from tests.inference.templates import clips
 

@@ -8,7 +8,7 @@ import pytest
 
 from inference.alignment import best_frame
 from inference.render import prepare_photo
-from inference.templates import ingest
+from inference.templates.ingest import ingest
 from synth.face import SINGER, Pose, draw_face
 from tests.inference.templates import clips
 

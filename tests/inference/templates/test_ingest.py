@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from inference.face import detect_faces
-from inference.templates import ingest
+from inference.templates.ingest import ingest
 from inference.video import probe, read_frames
 from synth.face import Pose
 from tests.inference.templates import clips

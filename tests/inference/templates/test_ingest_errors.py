@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from inference.errors import InputError
-from inference.templates import IngestLimits, ingest
+from inference.templates.ingest import IngestLimits, ingest
 from synth.face import CONDUCTOR, Pose, draw_face
 from tests.inference.templates import clips
 

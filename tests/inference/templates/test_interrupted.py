@@ -7,8 +7,9 @@ import time
 
 import pytest
 
-from inference.templates import TemplateLibrary, TemplateNotFound, ingest
-from inference.templates.ingest import STALE_WORK_SECONDS, sweep_stale_work
+from inference.templates import TemplateLibrary, TemplateNotFound
+from inference.templates.ingest import ingest
+from inference.templates.folders import STALE_WORK_SECONDS, sweep_stale_work
 from tests.inference.templates import clips
 
 

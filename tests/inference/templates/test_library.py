@@ -9,7 +9,7 @@ import pytest
 
 from inference.errors import InputError
 from inference.templates import TemplateLibrary, TemplateNotFound, clip_template
-from inference.templates.ingest import STALE_WORK_SECONDS
+from inference.templates.folders import STALE_WORK_SECONDS
 from synth.face import Pose
 from tests.inference.templates import clips
 

@@ -1,7 +1,7 @@
 """Making a finished video small enough for an upload limit, by re-encoding it with the bundled ffmpeg."""
 from __future__ import annotations
 
-import asyncio
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -16,11 +16,11 @@ MIN_VIDEO_BITS_PER_SECOND = 24_000
 SHRINK_TRIES = ((1.0, 1.0), (0.7, 0.5))
 
 
-async def fit_to_upload(video: Path, max_bytes: int, scratch: Path) -> Path | None:
+def fit_to_size(video: Path, max_bytes: int, scratch: Path) -> Path | None:
     """`video` itself if it fits in `max_bytes`, else a smaller copy in `scratch` (the caller's to delete), or None."""
     if video.stat().st_size <= max_bytes:
         return video
-    duration = (await asyncio.to_thread(probe, video)).duration
+    duration = probe(video).duration
     budget = max_bytes * 8 * SIZE_HEADROOM / max(duration, 0.1) - SHRUNK_AUDIO_BITS_PER_SECOND
     scratch.mkdir(parents=True, exist_ok=True)
     for share, scale in SHRINK_TRIES:
@@ -28,24 +28,23 @@ async def fit_to_upload(video: Path, max_bytes: int, scratch: Path) -> Path | No
         if bitrate < MIN_VIDEO_BITS_PER_SECOND:
             return None
         shrunk = scratch / f"shrunk-{uuid.uuid4().hex}.mp4"
-        await _reencode(video, shrunk, bitrate, scale)
+        _reencode(video, shrunk, bitrate, scale)
         if shrunk.stat().st_size <= max_bytes:
             return shrunk
         shrunk.unlink()
     return None
 
 
-async def _reencode(source: Path, target: Path, video_bitrate: int, scale: float) -> None:
+def _reencode(source: Path, target: Path, video_bitrate: int, scale: float) -> None:
     # Even sides for yuv420p; the source's metadata (the AI-generated label) is kept.
     size = f"scale=trunc(iw*{scale}/2)*2:trunc(ih*{scale}/2)*2"
-    process = await asyncio.create_subprocess_exec(
-        FFMPEG, "-y", "-hide_banner", "-loglevel", "error", "-i", str(source), "-map_metadata", "0", "-vf", size,
-        "-c:v", "libx264", "-preset", "veryfast", "-b:v", str(video_bitrate), "-maxrate", str(video_bitrate),
-        "-bufsize", str(video_bitrate * 2), "-pix_fmt", "yuv420p",
-        "-c:a", "aac", "-b:a", str(SHRUNK_AUDIO_BITS_PER_SECOND), "-movflags", "+faststart", str(target),
-        stderr=asyncio.subprocess.PIPE,
+    process = subprocess.run(
+        [FFMPEG, "-y", "-hide_banner", "-loglevel", "error", "-i", str(source), "-map_metadata", "0", "-vf", size,
+         "-c:v", "libx264", "-preset", "veryfast", "-b:v", str(video_bitrate), "-maxrate", str(video_bitrate),
+         "-bufsize", str(video_bitrate * 2), "-pix_fmt", "yuv420p",
+         "-c:a", "aac", "-b:a", str(SHRUNK_AUDIO_BITS_PER_SECOND), "-movflags", "+faststart", str(target)],
+        stderr=subprocess.PIPE, check=False,
     )
-    _, errors = await process.communicate()
     if process.returncode != 0:
         target.unlink(missing_ok=True)
-        raise RuntimeError(f"ffmpeg could not shrink {source.name}: {errors.decode(errors='replace').strip()}")
+        raise RuntimeError(f"ffmpeg could not shrink {source.name}: {process.stderr.decode(errors='replace').strip()}")

@@ -1,0 +1,168 @@
+"""The event loop's handle on one local worker process: start, run a task, kill."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from bot.worker.serve import Broke, Done, Ready, Rejected, TaskProgress, serve
+from bot.worker.tasks import Task
+from inference.api import InputError
+
+STOP_TIMEOUT_SECONDS = 5.0
+RESTART_DELAY_SECONDS = 5.0
+MEDIA_CRASHED = "That file made my worker fail; please send another one."
+MEDIA_TIMED_OUT = "That file took longer than {limit:g} seconds to process; please send another one."
+log = logging.getLogger(__name__)
+
+
+class WorkerCrashed(Exception):
+    """The worker process died (segfault, os._exit, out of memory, killed)."""
+
+
+class TaskRejected(Exception):
+    """The task refused its input; str(error) is the user-facing reason."""
+
+
+class TaskBroke(Exception):
+    """The task raised an unexpected error; the worker process is still fine."""
+
+
+class WorkerFailed(Exception):
+    """A worker task ended without a verdict on its input (the worker crashed, broke or ran out of time).
+
+    The message is written for the user; nothing they sent is kept.
+    """
+
+
+class WorkerProcess:
+    """One worker process that sets up once (a render worker builds its renderer); "spawn" so CUDA works in it.
+
+    `factory` names the renderer to build, or None for a media worker (inspect, ingest, shrink), which loads no model.
+    """
+
+    def __init__(self, factory: str | None, renderer_options: dict[str, Any]) -> None:
+        self._factory = factory
+        self._renderer_options = renderer_options
+        self._process: BaseProcess | None = None
+        self._connection: Connection | None = None
+        self.backend: str | None = None
+
+    async def start(self) -> str | None:
+        """Spawn the process and wait until it is set up; returns the render backend (None for a media worker)."""
+        context = multiprocessing.get_context("spawn")
+        self._connection, child_end = context.Pipe()
+        self._process = context.Process(
+            target=serve, args=(child_end, self._factory, self._renderer_options), name="memebot-worker", daemon=True
+        )
+        self._process.start()
+        child_end.close()  # so the parent sees end-of-file when the child dies
+        try:
+            ready = await self._receive()
+        except WorkerCrashed as crash:
+            await self.kill()
+            raise WorkerCrashed(f"the worker could not be set up: {crash}; its own error is on stderr") from None
+        except BaseException:
+            await self.kill()
+            raise
+        if not isinstance(ready, Ready):
+            await self.kill()
+            raise WorkerCrashed(f"the worker process sent {ready!r} instead of getting ready")
+        self.backend = ready.backend
+        return ready.backend
+
+    async def run(self, task: Task, on_progress: Callable[..., None] = lambda *values: None) -> Any:
+        """Run `task` in the process, calling `on_progress(*values)` as it reports; its result."""
+        assert self._connection is not None, "start() the process first"
+        try:
+            self._connection.send(task)
+        except OSError as error:
+            raise WorkerCrashed(f"the worker process is gone ({error})") from error
+        while True:
+            match await self._receive():
+                case TaskProgress(values=values):
+                    on_progress(*values)
+                case Done(result=result):
+                    return result
+                case Rejected(message=message):
+                    raise TaskRejected(message)
+                case Broke(details=details):
+                    raise TaskBroke(details)
+
+    async def run_guarded(self, task: Task, limit: float, on_progress: Callable[..., None] = lambda *values: None) -> Any:
+        """Run a media task within `limit` seconds: InputError for a refused input, WorkerFailed for a crash, a bug
+        or a hang (the process is restarted then, so the next task finds it working)."""
+        try:
+            async with asyncio.timeout(limit):
+                return await self.run(task, on_progress)
+        except TaskRejected as rejection:
+            raise InputError(str(rejection)) from None
+        except TaskBroke as broken:
+            log.error("%s failed:\n%s", type(task).__name__, broken)
+            raise WorkerFailed(MEDIA_CRASHED) from None
+        except (WorkerCrashed, TimeoutError) as error:
+            timed_out = isinstance(error, TimeoutError)
+            log.error("%s: the worker %s; restarting it", type(task).__name__,
+                      "ran out of time" if timed_out else f"crashed ({error})")
+            await self.revive()
+            raise WorkerFailed(MEDIA_TIMED_OUT.format(limit=limit) if timed_out else MEDIA_CRASHED) from None
+
+    async def revive(self) -> None:
+        """Kill and start afresh (after a crash or a time-out), retrying while the process fails to start."""
+        while True:
+            try:
+                await self.restart()
+                return
+            except WorkerCrashed as crash:
+                log.error("worker process failed to start (%s); retrying in %s s", crash, RESTART_DELAY_SECONDS)
+                await asyncio.sleep(RESTART_DELAY_SECONDS)
+
+    def is_alive(self) -> bool:
+        return self._process is not None and self._process.is_alive()
+
+    async def stop(self) -> None:
+        """Ask the process to exit after its current task; kill it if it does not."""
+        if self._connection is not None and self.is_alive():
+            with contextlib.suppress(OSError):  # it may die between the check and the send
+                self._connection.send(None)
+            await asyncio.to_thread(self._process.join, STOP_TIMEOUT_SECONDS)
+        await self.kill()
+
+    async def kill(self) -> None:
+        """End the process now."""
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.kill()
+            await asyncio.to_thread(self._process.join)
+            self._process.close()
+            self._process = None
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    async def restart(self) -> str | None:
+        """Kill and start afresh, e.g. after a crash or a time-out."""
+        await self.kill()
+        return await self.start()
+
+    async def _receive(self) -> object:
+        """The next message from the process, waiting on the event loop rather than blocking it."""
+        assert self._connection is not None and self._process is not None
+        loop = asyncio.get_running_loop()
+        readable = loop.create_future()
+        descriptor = self._connection.fileno()
+        loop.add_reader(descriptor, lambda: readable.done() or readable.set_result(None))
+        try:
+            await readable
+        finally:
+            loop.remove_reader(descriptor)
+        try:
+            return self._connection.recv()
+        except (EOFError, OSError):
+            await asyncio.to_thread(self._process.join, STOP_TIMEOUT_SECONDS)
+            raise WorkerCrashed(f"the worker process exited with code {self._process.exitcode}") from None

@@ -1,0 +1,38 @@
+"""Jobs for a cluster: the worker that runs a job and its heartbeat, the face found when the photo was inspected
+(so a render does not detect it again), and the render cache keyed on the exact photo instead of the face crop.
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-12-02
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Add worker, heartbeat_at and face; key the cache on photo_sha256; drop face_digest."""
+    with op.batch_alter_table("jobs") as jobs:
+        jobs.add_column(sa.Column("worker", sa.String(length=100), nullable=True))
+        jobs.add_column(sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True))
+        jobs.add_column(sa.Column("face", sa.JSON(), nullable=True))
+        jobs.drop_index("ix_jobs_cache_key")
+        jobs.drop_column("face_digest")
+        jobs.create_index("ix_jobs_cache_key", ["photo_sha256", "template_slug", "backend"])
+
+
+def downgrade() -> None:
+    """Back to 0001 (old rows get an empty face digest, which matches no new photo)."""
+    with op.batch_alter_table("jobs") as jobs:
+        jobs.drop_index("ix_jobs_cache_key")
+        jobs.add_column(sa.Column("face_digest", sa.String(length=128), nullable=False, server_default=""))
+        jobs.create_index("ix_jobs_cache_key", ["face_digest", "template_slug", "backend"])
+        jobs.drop_column("face")
+        jobs.drop_column("heartbeat_at")
+        jobs.drop_column("worker")
