@@ -1,4 +1,5 @@
-"""Fixtures: settings on a temporary data folder, real SQLite files, drawn face photos, services."""
+"""Fixtures: settings on a temporary data folder, a real database (SQLite and PostgreSQL), drawn face photos,
+services."""
 from __future__ import annotations
 
 import asyncio
@@ -29,12 +30,25 @@ BuildService = Callable[..., Awaitable[MemeService]]
 
 
 @pytest.fixture
-def make_settings(tmp_path: Path) -> Callable[..., Settings]:
-    """Settings on this test's own data folder; keyword arguments override single fields."""
+def sqlite_url(tmp_path: Path) -> str:
+    """A new SQLite file in this test's data folder (where the bot keeps it by default)."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'data' / 'memebot.db'}"
+
+
+@pytest.fixture(params=[pytest.param("sqlite_url", id="sqlite"), pytest.param("postgres_url", id="postgresql")])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """A new database of this test's own: each test using it runs once on SQLite and once on PostgreSQL."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path, database_url: str) -> Callable[..., Settings]:
+    """Settings on this test's own data folder and database; keyword arguments override single fields."""
 
     def make(**overrides: object) -> Settings:
         fields = {
             "data_dir": tmp_path / "data",
+            "database_url": database_url,
             "backend": "landmarks",
             "admins": frozenset({str(ADMIN)}),
             "shutdown_grace_seconds": 2.0,

@@ -1,4 +1,4 @@
-"""Migrations build exactly the schema the models describe, and take it down again."""
+"""Migrations build exactly the schema the models describe, and take it down again, on SQLite and PostgreSQL."""
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -10,32 +10,29 @@ from bot.store.migrate import downgrade, upgrade
 from bot.store.models import Base, Job
 
 
-@pytest.fixture
-def url(tmp_path):
-    return f"sqlite+aiosqlite:///{tmp_path / 'memebot.db'}"
+async def _differences_from_the_models(db):
+    async with db.engine.connect() as connection:
+        return await connection.run_sync(lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata))
 
 
-async def test_upgrade_matches_the_models_and_downgrade_removes_everything(url):
-    await upgrade(url)
-    db = Database(url)
+async def test_upgrade_matches_the_models_and_downgrade_removes_everything(database_url):
+    await upgrade(database_url)
+    db = Database(database_url)
     try:
-        async with db.engine.connect() as connection:
-            differences = await connection.run_sync(
-                lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
-            )
-            assert differences == []
-        await downgrade(url, "base")
+        assert await _differences_from_the_models(db) == []
+        await downgrade(database_url, "base")
         async with db.engine.connect() as connection:
             tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
         assert tables == ["alembic_version"]
-        await upgrade(url)  # and up again on the same file
+        await upgrade(database_url)  # and up again on the same database
+        assert await _differences_from_the_models(db) == []
     finally:
         await db.close()
 
 
-async def test_every_connection_enforces_foreign_keys_in_wal_mode(url):
-    await upgrade(url)
-    db = Database(url)
+async def test_every_sqlite_connection_enforces_foreign_keys_in_wal_mode(sqlite_url):
+    await upgrade(sqlite_url)
+    db = Database(sqlite_url)
     try:
         async with db.engine.connect() as connection:
             assert (await connection.scalar(text("PRAGMA journal_mode"))) == "wal"

@@ -2,11 +2,19 @@
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from bot.queue import Cancelled, Failed, Finished, Started
 from bot.store.models import Job, JobState
 from tests.bot.conftest import ALICE, GROUP, consenting, follow
 
 SABOTAGED = "tests.bot.renderers:Sabotaged"
+
+
+@pytest.fixture
+def database_url(sqlite_url):
+    """SQLite only: these are the render process's failures, and the slowest tests to run twice."""
+    return sqlite_url
 
 
 async def _sabotaged_service(running_service, **overrides):
