@@ -29,6 +29,16 @@ def _run(settings: Settings) -> None:
     asyncio.run(serve(settings))
 
 
+def _worker(settings: Settings) -> None:
+    from bot.worker.cluster import serve_worker
+
+    if not settings.broker_url:
+        raise CommandError("memebot worker takes renders from a cluster's broker: set MEMEBOT_BROKER_URL "
+                           "(e.g. redis://host:6379/0) and MEMEBOT_DATABASE_URL as the bot has them")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    asyncio.run(serve_worker(settings))
+
+
 def build_parser(settings: Settings) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="memebot", description="Make a face photo sing a song template.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
@@ -47,6 +57,8 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     database_actions = database.add_subparsers(dest="action", required=True)
     database_actions.add_parser("upgrade", help="apply all migrations").set_defaults(handler=lambda args: _db_upgrade(settings))
     commands.add_parser("run", help="run the Discord and Telegram bots").set_defaults(handler=lambda args: _run(settings))
+    commands.add_parser("worker", help="render for a cluster's bot (needs MEMEBOT_BROKER_URL)").set_defaults(
+        handler=lambda args: _worker(settings))
     return parser
 
 

@@ -19,6 +19,8 @@ DEFAULT_RENDER_WORKERS = 1
 DEFAULT_JOB_TIME_LIMIT_SECONDS = 300.0
 DEFAULT_OUTPUT_RETENTION_HOURS = 24.0
 DEFAULT_SHUTDOWN_GRACE_SECONDS = 30.0
+# A cluster worker silent this long (no heartbeat on its job) is taken for dead and its job handed to another.
+DEFAULT_WORKER_TIMEOUT_SECONDS = 30.0
 DEFAULT_MAX_PHOTO_BYTES = 10_000_000
 DEFAULT_CONSENT_VERSION = "1"
 DEFAULT_LABEL = "AI-generated"
@@ -52,6 +54,9 @@ class Settings:
     job_time_limit_seconds: float = DEFAULT_JOB_TIME_LIMIT_SECONDS
     output_retention_hours: float = DEFAULT_OUTPUT_RETENTION_HOURS
     shutdown_grace_seconds: float = DEFAULT_SHUTDOWN_GRACE_SECONDS
+    broker_url: str | None = field(default=None, repr=False)  # None: the local queue; may hold a password
+    worker_timeout_seconds: float = DEFAULT_WORKER_TIMEOUT_SECONDS
+    worker_name: str = ""  # "" = host name and process id
     max_photo_bytes: int = DEFAULT_MAX_PHOTO_BYTES
     consent_version: str = DEFAULT_CONSENT_VERSION
     label: str = DEFAULT_LABEL
@@ -118,6 +123,9 @@ class Settings:
             job_time_limit_seconds=env.number("MEMEBOT_JOB_TIME_LIMIT_SECONDS", DEFAULT_JOB_TIME_LIMIT_SECONDS),
             output_retention_hours=env.number("MEMEBOT_OUTPUT_RETENTION_HOURS", DEFAULT_OUTPUT_RETENTION_HOURS),
             shutdown_grace_seconds=env.number("MEMEBOT_SHUTDOWN_GRACE_SECONDS", DEFAULT_SHUTDOWN_GRACE_SECONDS),
+            broker_url=env.text("MEMEBOT_BROKER_URL"),
+            worker_timeout_seconds=env.number("MEMEBOT_WORKER_TIMEOUT_SECONDS", DEFAULT_WORKER_TIMEOUT_SECONDS),
+            worker_name=env.text("MEMEBOT_WORKER_NAME") or "",
             max_photo_bytes=env.integer("MEMEBOT_MAX_PHOTO_BYTES", DEFAULT_MAX_PHOTO_BYTES, minimum=1),
             consent_version=env.text("MEMEBOT_CONSENT_VERSION") or DEFAULT_CONSENT_VERSION,
             label=env.text("MEMEBOT_LABEL") or DEFAULT_LABEL,

@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from bot.config import Settings
+from bot.queue.cluster import ClusterRenderQueue
 from bot.queue.local import LocalRenderQueue
 from bot.queue.protocol import RenderQueue
 from bot.service.admin import Admin
@@ -37,7 +38,11 @@ class MemeService:
         """Migrate, start the render queue, list the templates, sweep now and then; stop it all on exit."""
         await upgrade(settings.database_url)
         db = Database(settings.database_url)
-        queue = LocalRenderQueue(db, settings, factory=factory)
+        queue: RenderQueue
+        if settings.broker_url:
+            queue = ClusterRenderQueue(db, settings)  # render workers are `memebot worker`s, anywhere
+        else:
+            queue = LocalRenderQueue(db, settings, factory=factory)
         try:
             await queue.start()
             service = cls(settings, db, queue)

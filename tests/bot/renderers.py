@@ -42,3 +42,20 @@ class Hanging:
     def render(self, request: Any, progress: Callable[[int, int], None]) -> Any:
         progress(1, 10)
         time.sleep(3600)
+
+
+class Slow:
+    """The real renderer, after a few seconds of reported progress: long enough to break things mid-render."""
+
+    SECONDS = 6.0
+    STEPS = 12
+
+    def __init__(self, settings: Any) -> None:
+        self._real = Renderer(settings)
+        self.backend = self._real.backend
+
+    def render(self, request: Any, progress: Callable[[int, int], None]) -> Any:
+        for step in range(self.STEPS):
+            progress(step, self.STEPS * 10)
+            time.sleep(self.SECONDS / self.STEPS)
+        return self._real.render(request, progress=progress)
