@@ -1,4 +1,8 @@
-"""The Discord adapter: a discord.py bot whose slash commands call the service, started inside memebot's loop."""
+"""The Discord adapter: a discord.py bot whose slash commands call the service, started inside memebot's loop.
+
+The bot is sharded automatically: Discord allows at most 2,500 servers a shard and says how many shards to open
+in GET /gateway/bot; every shard runs in this one process and event loop.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -20,6 +24,7 @@ from bot.service import MemeService
 
 log = logging.getLogger(__name__)
 READY_TIMEOUT_SECONDS = 120.0
+IDENTIFY_INTERVAL_SECONDS = 5.0  # discord.py waits this long before each shard's IDENTIFY after the first
 
 
 class DiscordAdapter:
@@ -36,7 +41,7 @@ class DiscordAdapter:
         self._downloads = self._state_dir / "downloads"
         # Slash commands need no privileged intent; Guilds only keeps discord.py's state complete.
         # Interactions carry what the commands need, so startup does not wait for each server's data.
-        self._bot = commands.Bot(
+        self._bot = commands.AutoShardedBot(
             command_prefix=commands.when_mentioned, intents=discord.Intents(guilds=True), help_command=None,
             guild_ready_timeout=0.0,
         )
@@ -67,6 +72,11 @@ class DiscordAdapter:
     async def _connect(self) -> None:
         assert self._settings.discord_token is not None
         await self._bot.login(self._settings.discord_token)
+        # Only the shard count is taken from GET /gateway/bot: with a count set, discord.py connects every shard to
+        # DEFAULT_GATEWAY (MEMEBOT_DISCORD_GATEWAY_URL) instead of the URL in that answer, which a REST proxy
+        # would pass through from Discord unchanged.
+        self._bot.shard_count, _, _ = await self._bot.http.get_bot_gateway()
+        log.info("connecting %d Discord shard(s)", self._bot.shard_count)
         await self._bot.add_cog(Sing(self._service, self._followers, self._downloads))
         await self._bot.add_cog(Info(self._service))
         await self._bot.add_cog(Admin(self._service, self._downloads))
@@ -74,17 +84,17 @@ class DiscordAdapter:
         await sync_if_changed(self._bot.tree, self._bot.application_id, self._state_dir)
         self._connection = asyncio.create_task(self._bot.connect(), name="discord-gateway")
         self._connection.add_done_callback(_log_if_disconnected)
+        # Ready once every shard is: the shards identify one after another.
+        timeout = READY_TIMEOUT_SECONDS + IDENTIFY_INTERVAL_SECONDS * (self._bot.shard_count - 1)
         ready = asyncio.create_task(self._bot.wait_until_ready())
-        await asyncio.wait(
-            {ready, self._connection}, timeout=READY_TIMEOUT_SECONDS, return_when=asyncio.FIRST_COMPLETED
-        )
+        await asyncio.wait({ready, self._connection}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
         if ready.done():
             return
         ready.cancel()
         if self._connection.done():
             self._connection.result()  # raises why it could not connect (e.g. a privileged intent was refused)
             raise RuntimeError("the Discord gateway closed before the bot was ready")
-        raise TimeoutError(f"the Discord gateway did not get ready in {READY_TIMEOUT_SECONDS:.0f} s")
+        raise TimeoutError(f"the Discord gateway did not get ready in {timeout:.0f} s")
 
 
 def _log_if_disconnected(connection: asyncio.Task[None]) -> None:

@@ -1,7 +1,8 @@
 """A fake Discord on 127.0.0.1 for end-to-end tests: REST API, attachment CDN, and a gateway speaking its protocol.
 
 It keeps what a user would see (messages with their edits, files and buttons) and every REST call, and injects
-interactions (slash commands, button clicks, autocomplete) through the gateway the way Discord does.
+interactions (slash commands, button clicks, autocomplete) through the gateway the way Discord does: on the shard
+that holds the server, or on shard 0 for a DM, with as many shards as GET /gateway/bot told the bot to open.
 """
 from __future__ import annotations
 
@@ -117,6 +118,7 @@ class Interaction:
     token: str
     payload: dict[str, Any]
     created_at: datetime
+    shard: int  # the gateway shard it arrived on
     callbacks: list[dict[str, Any]] = field(default_factory=list)
     original: Message | None = None  # the response (what a deferred command turns into)
     followups: list[Message] = field(default_factory=list)
@@ -142,6 +144,7 @@ class FakeDiscord:
     """Discord's REST API, CDN and gateway for one bot, on a random local port."""
 
     def __init__(self) -> None:
+        self.shard_count = 1  # what GET /gateway/bot tells the bot to open; set before the bot starts
         self.calls: list[Call] = []
         self.unexpected: list[str] = []
         self.commands: list[dict[str, Any]] = []
@@ -152,7 +155,8 @@ class FakeDiscord:
         self._interactions: dict[str, Interaction] = {}
         self._cdn: dict[str, bytes] = {}
         self._dm_channels: dict[int, int] = {}
-        self._gateways: list[_Gateway] = []
+        self._gateways: list[_Gateway] = []  # the identified (or resumed) connections, newest last
+        self._session_shards: dict[str, int] = {}
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -162,6 +166,7 @@ class FakeDiscord:
     async def start(self) -> None:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/unconfigured-gateway", self._unconfigured_gateway)
         app.router.add_get("/cdn/{key}/{filename}", self._cdn_file)
         app.router.add_route("*", API + "/{path:.*}", self._rest)
         self._runner = web.AppRunner(app)
@@ -184,6 +189,19 @@ class FakeDiscord:
     @property
     def gateway_url(self) -> str:
         return self.url.replace("http://", "ws://") + "/gateway"
+
+    @property
+    def rest_gateway_url(self) -> str:
+        """The URL GET /gateway/bot answers, as a REST proxy passes Discord's on: not the gateway the bot is set to."""
+        return self.url.replace("http://", "ws://") + "/unconfigured-gateway"
+
+    @staticmethod
+    def shard_of(guild_id: int | None, shard_count: int) -> int:
+        """Where Discord sends a server's events; DMs go to shard 0."""
+        return 0 if guild_id is None else (guild_id >> 22) % shard_count
+
+    def connected_shards(self) -> list[int]:
+        return sorted({gateway.shard for gateway in self._gateways if gateway.shard is not None})
 
     # -- what the tests do ------------------------------------------------------------------------------------
 
@@ -321,11 +339,13 @@ class FakeDiscord:
             }
         if message is not None:
             payload["message"] = message
-        interaction = Interaction(interaction_id, token, payload, created_at)
+        shard = self.shard_of(None if in_dm else GUILD_ID, self.shard_count)
+        gateways = [gateway for gateway in self._gateways if gateway.shard == shard]
+        if not gateways:
+            raise AssertionError(f"the bot is not connected to the gateway on shard {shard}")
+        interaction = Interaction(interaction_id, token, payload, created_at, shard)
         self._interactions[token] = interaction
-        if not self._gateways:
-            raise AssertionError("the bot is not connected to the gateway")
-        await self._gateways[-1].dispatch("INTERACTION_CREATE", payload)
+        await gateways[-1].dispatch("INTERACTION_CREATE", payload)
         return interaction
 
     # -- the gateway ----------------------------------------------------------------------------------------
@@ -345,20 +365,36 @@ class FakeDiscord:
                     await gateway.send({"op": 11, "d": None, "s": None, "t": None})
                 case 2:  # identify
                     self.identifies.append(message["d"])
+                    shard = message["d"].get("shard", [0, 1])  # an unsharded bot may leave it out
+                    if shard[1] != self.shard_count or not 0 <= shard[0] < shard[1]:
+                        # Discord's close codes: 4011 sharding required, 4010 invalid shard.
+                        await socket.close(code=4011 if shard[1] < self.shard_count else 4010)
+                        break
+                    gateway.shard = shard[0]
+                    session_id = secrets.token_hex(8)
+                    self._session_shards[session_id] = gateway.shard
+                    ours = self.shard_of(GUILD_ID, self.shard_count) == gateway.shard
                     await gateway.dispatch("READY", {
-                        "v": 10, "user": BOT_USER, "session_id": secrets.token_hex(8),
-                        "resume_gateway_url": self.gateway_url, "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+                        "v": 10, "user": BOT_USER, "session_id": session_id, "shard": shard,
+                        "resume_gateway_url": self.gateway_url,
+                        "guilds": [{"id": str(GUILD_ID), "unavailable": True}] if ours else [],
                         "application": {"id": str(APPLICATION_ID), "flags": 0}, "private_channels": [],
                     })
                     self._gateways.append(gateway)
-                    await gateway.dispatch("GUILD_CREATE", _guild())
+                    if ours:
+                        await gateway.dispatch("GUILD_CREATE", _guild())
                     await self._notify()
                 case 6:  # resume
+                    gateway.shard = self._session_shards[message["d"]["session_id"]]
                     self._gateways.append(gateway)
                     await gateway.dispatch("RESUMED", {})
         if gateway in self._gateways:
             self._gateways.remove(gateway)
         return socket
+
+    async def _unconfigured_gateway(self, request: web.Request) -> web.Response:
+        self.unexpected.append("connected to the gateway URL from GET /gateway/bot, not MEMEBOT_DISCORD_GATEWAY_URL")
+        return web.Response(status=404)
 
     # -- REST ---------------------------------------------------------------------------------------------
 
@@ -387,9 +423,9 @@ class FakeDiscord:
                 return _json(BOT_USER)
             case "GET", ["oauth2", "applications", "@me"]:
                 return _json(_application())
-            case "GET", ["gateway", "bot"]:  # discord.py 2.7 asks only when sharded; proxies rely on it
+            case "GET", ["gateway", "bot"]:  # the adapter asks for the shard count only
                 limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
-                return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
+                return _json({"url": self.rest_gateway_url, "shards": self.shard_count, "session_start_limit": limit})
             case "PUT", ["applications", _, "commands"]:
                 self.commands = [command | {"id": str(snowflake()), "application_id": str(APPLICATION_ID),
                                             "version": str(snowflake())} for command in body]
@@ -488,6 +524,7 @@ class _Gateway:
 
     def __init__(self, socket: web.WebSocketResponse, compressor: Any) -> None:
         self.socket = socket
+        self.shard: int | None = None  # known once it identified or resumed
         self._compressor = compressor
         self._sequence = itertools.count(1)
 

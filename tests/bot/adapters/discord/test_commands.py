@@ -45,6 +45,7 @@ async def test_forgetme_asks_first_then_forgets_consent_too(shared):
 async def test_the_bot_asks_for_no_privileged_intent(shared):
     (identify,) = shared.fake.identifies
     assert identify["intents"] == GUILDS_INTENT
+    assert identify["shard"] == [0, 1]  # the sharded client, with the one shard Discord asked for
 
 
 async def test_the_commands_are_synced_once_and_again_only_when_they_change(shared):
