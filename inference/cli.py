@@ -63,6 +63,7 @@ def add_render_parser(commands, defaults: dict) -> None:
 def _render(args) -> None:
     from inference.render import RenderOptions, prepare_photo, render  # cv2 and dlib: only for this command
 
+    _check_output(args.out)  # before any work: a wrong --out must not cost a whole render
     backend = choose_backend(args.backend, args.checkpoint)  # a missing checkpoint fails now, not after an ingest
     prepared = prepare_photo(load_photo(args.image))
     if args.template:
@@ -82,6 +83,13 @@ def _render(args) -> None:
                        audio=template.audio_path, progress=update)
     print(f"wrote {stats.output}: {stats.frames} frames, {stats.width}x{stats.height}, {stats.seconds:.1f} s "
           f"({stats.frames_per_second:.1f} frames/s, {stats.backend})")
+
+
+def _check_output(out: Path) -> None:
+    if out.is_dir():
+        raise CommandError(f"--out {out} is a folder; give the path of the MP4 to write, e.g. {out / 'meme.mp4'}")
+    if not out.parent.is_dir():
+        raise CommandError(f"--out {out}: the folder {out.parent} does not exist")
 
 
 def add_template_parser(commands, defaults: dict) -> None:

@@ -65,6 +65,8 @@ def test_a_raw_driving_clip_is_measured_once_and_cached(data_dir, demo_photo, sh
     ("corrupt_video", "not a video"),
     ("silent_video", "has no sound"),
     ("no_checkpoint", "no FOMM checkpoint is configured"),
+    ("out_in_missing_folder", "does not exist"),
+    ("out_is_a_folder", "is a folder"),
 ])
 def test_bad_input_is_one_clear_line_and_exit_status_2(case, message, data_dir, demo_photo, tmp_path, capsys):
     image, source = demo_photo, ["--template", "demo"]
@@ -86,10 +88,15 @@ def test_bad_input_is_one_clear_line_and_exit_status_2(case, message, data_dir, 
         source = ["--driving", str(tmp_path / "silent.mp4")]
     extra = ["--backend", "fomm"] if case == "no_checkpoint" else []
     out = tmp_path / "out.mp4"
+    if case == "out_in_missing_folder":
+        out = tmp_path / "missing" / "out.mp4"
+    elif case == "out_is_a_folder":
+        out = tmp_path / "folder"
+        out.mkdir()
     assert main(["render", *source, "--image", str(image), "--out", str(out), *extra]) == 2
     error = capsys.readouterr().err.strip().splitlines()
     assert len(error) == 1 and error[0].startswith("memebot: error:") and message in error[0]
-    assert not out.exists()
+    assert not out.exists() or out.is_dir() and not list(out.iterdir())
 
 
 def test_a_missing_checkpoint_is_reported_before_a_driving_clip_is_ingested(data_dir, demo_photo, short_clip, tmp_path, capsys):
