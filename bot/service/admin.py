@@ -103,13 +103,17 @@ class Admin:
     async def remove_template(self, actor: UserRef, slug: str) -> None:
         """Delete an admin-added template; shipped ones stay."""
         self._require_admin(actor)
+        library = inference_api.template_library(self._renderer_settings)
         try:
-            await asyncio.to_thread(inference_api.remove_template, self._renderer_settings, slug)
+            library.removable(slug)
         except InputError as error:
             raise UserFacingError(str(error)) from None
-        await self._templates.unregister(slug)
+        # The row first, in one transaction with its audit entry: a template is never offered without its files.
+        # Jobs that used it keep its name (no foreign key), so their rows stay valid.
         async with self._db.transaction() as session:
+            await self._templates.unregister(session, slug)
             _audit(session, actor, "remove_template", slug, None)
+        await asyncio.to_thread(library.remove, slug)
 
     async def _set_banned(self, actor: UserRef, target: UserRef, *, banned: bool) -> None:
         self._require_admin(actor)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.store.database import Database
@@ -48,12 +49,11 @@ class Templates:
                 raise UnknownTemplate(slug, available)
             return _info(row)
 
-    async def unregister(self, slug: str) -> None:
-        """Stop offering a template (its files are already gone)."""
-        async with self._db.transaction() as session:
-            row = await session.get(Template, slug)
-            if row is not None:
-                await session.delete(row)
+    async def unregister(self, session: AsyncSession, slug: str) -> None:
+        """Stop offering a template, in the caller's transaction (its files are deleted after)."""
+        row = await session.get(Template, slug)
+        if row is not None:
+            await session.delete(row)
 
     async def sync(self) -> list[str]:
         """Register every template the renderers can find (shipped and admin-added); their slugs."""

@@ -163,7 +163,7 @@ class Job(Base):
     heartbeat_at: Mapped[datetime | None]  # last sign of life from that worker
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"), index=True)
-    template_slug: Mapped[str] = mapped_column(ForeignKey("templates.slug"))
+    template_slug: Mapped[str] = mapped_column(String(64))  # no foreign key: jobs outlive a removed template
     backend: Mapped[str] = mapped_column(String(32))
     photo_path: Mapped[str | None] = mapped_column(Text)  # None once the photo is deleted
     photo_sha256: Mapped[str] = mapped_column(String(64))

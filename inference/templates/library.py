@@ -66,11 +66,16 @@ class TemplateLibrary:
         """Delete what killed ingests left in the admins' folder (see `sweep_stale_work`); the folders removed."""
         return sweep_stale_work(self.added_dir, max_age)
 
-    def remove(self, slug: str) -> None:
-        """Delete an added template; shipped ones cannot be removed."""
+    def removable(self, slug: str) -> Template:
+        """The added template of this name; InputError for an unknown or a shipped one."""
         template = self.get(slug)
         if template.folder.parent.resolve() != self.added_dir.resolve():
             raise InputError(f"'{slug}' ships with memebot and cannot be removed.")
+        return template
+
+    def remove(self, slug: str) -> None:
+        """Delete an added template; shipped ones cannot be removed."""
+        template = self.removable(slug)
         # Gone from listings in one step; a crash while deleting leaves only a hidden folder the sweep removes.
         shutil.rmtree(move_aside(template.folder, slug), ignore_errors=True)
 

@@ -1,5 +1,6 @@
 """Jobs for a cluster: the worker that runs a job and its heartbeat, the face found when the photo was inspected
-(so a render does not detect it again), and the render cache keyed on the exact photo instead of the face crop.
+(so a render does not detect it again), the render cache keyed on the exact photo instead of the face crop, and
+no foreign key from jobs to templates, so a template that jobs used can be removed.
 
 Revision ID: 0002
 Revises: 0001
@@ -25,11 +26,13 @@ def upgrade() -> None:
         jobs.drop_index("ix_jobs_cache_key")
         jobs.drop_column("face_digest")
         jobs.create_index("ix_jobs_cache_key", ["photo_sha256", "template_slug", "backend"])
+        jobs.drop_constraint("fk_jobs_template_slug_templates", type_="foreignkey")
 
 
 def downgrade() -> None:
     """Back to 0001 (old rows get an empty face digest, which matches no new photo)."""
     with op.batch_alter_table("jobs") as jobs:
+        jobs.create_foreign_key("fk_jobs_template_slug_templates", "templates", ["template_slug"], ["slug"])
         jobs.drop_index("ix_jobs_cache_key")
         jobs.add_column(sa.Column("face_digest", sa.String(length=128), nullable=False, server_default=""))
         jobs.create_index("ix_jobs_cache_key", ["face_digest", "template_slug", "backend"])

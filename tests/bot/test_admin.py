@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.service import Banned, ChatDisabled, ChatQuotaExceeded, NotAllowed, QueuedRender, QuotaExceeded, UserFacingError
-from bot.store.models import AuditEntry
+from bot.store.models import AuditEntry, Job
 from tests.bot.conftest import ADMIN, ALICE, BOB, GROUP, consenting
 
 
@@ -103,3 +103,21 @@ async def test_a_clip_without_a_face_is_refused_with_the_reason(parked_service, 
             writer.write(np.full((64, 64, 3), 90, np.uint8))
     with pytest.raises(UserFacingError, match="couldn't find a face"):
         await service.admin.add_template(ADMIN, "wall", clip)
+
+
+async def test_a_template_that_jobs_used_is_removed_and_their_rows_stay(parked_service, tmp_path, photo):
+    from synth.demo import write_driving_clip
+
+    service = await parked_service()
+    await consenting(service, ALICE)
+    await service.admin.add_template(ADMIN, "used-song", write_driving_clip(tmp_path / "upload.mp4", seconds=1.0))
+    queued = await service.renders.request(ALICE, GROUP, "used-song", photo())
+    folder = service.settings.templates_dir / "used-song"
+    assert folder.is_dir()
+
+    await service.admin.remove_template(ADMIN, "used-song")
+    assert "used-song" not in [t.slug for t in await service.templates.list()]
+    assert not folder.exists()
+    async with service.db.transaction() as session:
+        job = await session.get(Job, queued.job_id)
+    assert job.template_slug == "used-song"
