@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from bot.store.database import Database
 from bot.store.jobs import Jobs
 from bot.store.models import Job, Template, utcnow
 from inference.api import InputError
+from inference.templates.template import META_FILE as TEMPLATE_META_FILE
 
 
 @dataclass(frozen=True)
@@ -132,11 +134,11 @@ class Renders:
         await self._check_allowed(user, chat, template)
         if photo.stat().st_size > self._settings.max_photo_bytes:
             raise PhotoTooLarge(self._settings.max_photo_bytes)
-        # Only the very same photo may reuse a video: the video shows all of it, not just the face.
         photo_sha256 = await asyncio.to_thread(_sha256, photo)
+        cache_key = await self._cache_key(photo_sha256, template)
         retained_since = utcnow() - timedelta(hours=self._settings.output_retention_hours)
         async with self._db.transaction() as session:
-            cached = await Jobs(session).cached_output(photo_sha256, template, self._queue.backend, retained_since)
+            cached = await Jobs(session).cached_output(cache_key, retained_since)
         if cached is not None:
             return CachedRender(cached)
         try:
@@ -153,6 +155,7 @@ class Renders:
                 backend=self._queue.backend,
                 photo_path=str(photo),
                 photo_sha256=photo_sha256,
+                cache_key=cache_key,
                 face=list(info.face),
                 reply_to=reply_to,
                 quota_day=reservation.day,
@@ -162,6 +165,18 @@ class Renders:
         await self._queue.submit(job.id)
         async with self._db.transaction() as session:
             return QueuedRender(job.id, await Jobs(session).position(job.id))
+
+    async def _cache_key(self, photo_sha256: str, template: str) -> str:
+        """A digest of every input that shapes the video, so a cached video is reused only where a render would
+        make the very same one: the exact photo (the video shows all of it, not only the face), the template's
+        version, the backend and its weights, and the label."""
+        async with self._db.transaction() as session:
+            row = await session.get(Template, template)
+        meta = Path(row.path) / TEMPLATE_META_FILE if row is not None else None
+        template_version = await asyncio.to_thread(_sha256, meta) if meta is not None and meta.is_file() else ""
+        weights = await asyncio.to_thread(_file_identity, self._settings.checkpoint)
+        inputs = [photo_sha256, template, template_version, self._queue.backend, weights, self._settings.label]
+        return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
 
     async def _check_allowed(self, user: UserRef, chat: ChatRef, template: str) -> None:
         """The checks that need no photo: ban, chat switch, consent, template."""
@@ -176,6 +191,16 @@ class Renders:
             if await session.get(Template, template) is None:
                 available = await session.scalars(select(Template.slug).order_by(Template.slug))
                 raise UnknownTemplate(template, list(available))
+
+
+def _file_identity(path: Path | None) -> str:
+    """Path, size and modification time: a new checkpoint under the same name counts as other weights."""
+    if path is None:
+        return ""
+    if not path.is_file():  # a cluster bot need not hold the workers' checkpoint
+        return str(path)
+    status = path.stat()
+    return f"{path}:{status.st_size}:{status.st_mtime_ns}"
 
 
 def _sha256(path: Path) -> str:

@@ -111,14 +111,12 @@ class Jobs:
         )
         return list(await self._session.scalars(query))
 
-    async def cached_output(self, photo_sha256: str, template: str, backend: str, since: datetime) -> Path | None:
-        """The newest video of exactly this photo, template and backend finished after `since`, if its file exists."""
+    async def cached_output(self, cache_key: str, since: datetime) -> Path | None:
+        """The newest video made from exactly these inputs (`cache_key`) after `since`, if its file still exists."""
         query = (
             select(Job.output_path)
             .where(
-                Job.photo_sha256 == photo_sha256,
-                Job.template_slug == template,
-                Job.backend == backend,
+                Job.cache_key == cache_key,
                 Job.state == JobState.DONE,
                 Job.output_path.is_not(None),
                 Job.finished_at >= since,

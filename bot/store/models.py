@@ -149,7 +149,7 @@ class Job(Base):
     __tablename__ = "jobs"
     __table_args__ = (
         Index("ix_jobs_state", "state"),
-        Index("ix_jobs_cache_key", "photo_sha256", "template_slug", "backend"),
+        Index("ix_jobs_cache_key", "cache_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -167,6 +167,7 @@ class Job(Base):
     backend: Mapped[str] = mapped_column(String(32))
     photo_path: Mapped[str | None] = mapped_column(Text)  # None once the photo is deleted
     photo_sha256: Mapped[str] = mapped_column(String(64))
+    cache_key: Mapped[str | None] = mapped_column(String(64))  # digest of everything that shapes the video
     face: Mapped[list[float] | None] = mapped_column(JSON)  # the face the inspection found: left, top, right, bottom, score
     output_path: Mapped[str | None] = mapped_column(Text)  # None until done, and again after retention
     error: Mapped[str | None] = mapped_column(Text)  # user-facing reason of a failure

@@ -1,5 +1,6 @@
 """Jobs for a cluster: the worker that runs a job and its heartbeat, the face found when the photo was inspected
-(so a render does not detect it again), the render cache keyed on the exact photo instead of the face crop, and
+(so a render does not detect it again), the render cache keyed on every input of the video (the exact photo, the
+template's version, the backend and weights, the label) instead of the face crop, and
 no foreign key from jobs to templates, so a template that jobs used can be removed.
 
 Revision ID: 0002
@@ -18,14 +19,15 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Add worker, heartbeat_at and face; key the cache on photo_sha256; drop face_digest."""
+    """Add worker, heartbeat_at, face and cache_key; drop face_digest and the foreign key to templates."""
     with op.batch_alter_table("jobs") as jobs:
         jobs.add_column(sa.Column("worker", sa.String(length=100), nullable=True))
         jobs.add_column(sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True))
         jobs.add_column(sa.Column("face", sa.JSON(), nullable=True))
+        jobs.add_column(sa.Column("cache_key", sa.String(length=64), nullable=True))
         jobs.drop_index("ix_jobs_cache_key")
         jobs.drop_column("face_digest")
-        jobs.create_index("ix_jobs_cache_key", ["photo_sha256", "template_slug", "backend"])
+        jobs.create_index("ix_jobs_cache_key", ["cache_key"])
         jobs.drop_constraint("fk_jobs_template_slug_templates", type_="foreignkey")
 
 
@@ -36,6 +38,7 @@ def downgrade() -> None:
         jobs.drop_index("ix_jobs_cache_key")
         jobs.add_column(sa.Column("face_digest", sa.String(length=128), nullable=False, server_default=""))
         jobs.create_index("ix_jobs_cache_key", ["face_digest", "template_slug", "backend"])
+        jobs.drop_column("cache_key")
         jobs.drop_column("face")
         jobs.drop_column("heartbeat_at")
         jobs.drop_column("worker")

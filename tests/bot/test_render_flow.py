@@ -93,3 +93,14 @@ def _png(image: np.ndarray) -> bytes:
     ok, encoded = cv2.imencode(".png", image)
     assert ok
     return encoded.tobytes()
+
+
+async def test_a_video_made_under_another_label_is_not_reused(running_service, parked_service, photo):
+    service = await running_service(label="AI-generated")
+    await consenting(service, ALICE, BOB)
+    first = await service.renders.request(ALICE, GROUP, "demo", photo())
+    assert isinstance((await follow(service, first.job_id))[-1], Finished)
+    assert isinstance(await service.renders.request(BOB, GROUP, "demo", photo()), CachedRender)
+
+    relabelled = await parked_service(label="Made by a machine")  # the same data folder and database
+    assert isinstance(await relabelled.renders.request(BOB, GROUP, "demo", photo()), QueuedRender)
