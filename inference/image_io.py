@@ -31,11 +31,28 @@ def load_photo(path: Path | str, max_pixels: int = MAX_IMAGE_PIXELS, max_bytes: 
                     raise InputError(too_large)
                 if getattr(image, "n_frames", 1) > 1:
                     raise InputError("That image is animated; please send a still photo.")
-                image = ImageOps.exif_transpose(image)
-                return np.asarray(image.convert("RGB"))
+                return to_rgb(ImageOps.exif_transpose(image))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise InputError(too_large) from None
     except UnidentifiedImageError:
         raise InputError("That file is not an image I can read; please send a JPEG or PNG photo.") from None
     except OSError as error:
         raise InputError(f"That image looks damaged and could not be read ({error}).") from None
+
+
+def to_rgb(image: Image.Image) -> np.ndarray:
+    """Any mode Pillow opens as RGB uint8: 16-bit and float greys scaled (not clipped to white), transparency
+    flattened onto white, CMYK and palettes converted."""
+    if image.mode in ("I", "I;16", "I;16L", "I;16B", "I;16N", "F"):
+        grey = np.asarray(image, dtype=np.float64)
+        top = grey.max(initial=0.0)
+        # Scale by the depth the values use: 16-bit greys by 65535, float images in 0..1 by 1, 8-bit ones as they are.
+        full_scale = 65535.0 if top > 255 else 1.0 if image.mode == "F" and top <= 1.0 else 255.0
+        grey = np.clip(grey / full_scale * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        return np.repeat(grey[..., None], 3, axis=2)
+    if image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in image.info:
+        # What shows through a transparent photo is the chat's background; white is what most apps show.
+        flattened = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        flattened.alpha_composite(image.convert("RGBA"))
+        return np.asarray(flattened.convert("RGB"))
+    return np.asarray(image.convert("RGB"))
