@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.queue.protocol import RenderQueue, WorkerFailed
 from bot.service.errors import NotAllowed, UserFacingError
 from bot.service.identity import ChatRef, UserRef, chat_row, user_row
+from bot.service.privacy import cancel_queued_jobs
 from bot.service.templates import TemplateInfo, Templates
 from bot.store.database import Database
 from bot.store.models import AuditEntry
@@ -118,8 +119,11 @@ class Admin:
     async def _set_banned(self, actor: UserRef, target: UserRef, *, banned: bool) -> None:
         self._require_admin(actor)
         async with self._db.transaction() as session:
-            (await user_row(session, target)).banned = banned
+            row = await user_row(session, target)
+            row.banned = banned
             _audit(session, actor, "ban" if banned else "unban", str(target), None)
+        if banned:  # nothing more is made for them, not even what was already waiting
+            await cancel_queued_jobs(self._db, self._queue, row.id)
 
     def _require_admin(self, actor: UserRef) -> None:
         if not self.is_admin(actor):

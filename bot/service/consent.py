@@ -5,7 +5,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.queue.protocol import RenderQueue
 from bot.service.identity import UserRef, user_row
+from bot.service.privacy import cancel_queued_jobs
 from bot.store.database import Database
 from bot.store.models import ConsentRecord
 
@@ -22,9 +24,10 @@ STATEMENT = (
 class Consent:
     """Records acceptances and withdrawals; only an acceptance of the current version counts."""
 
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, queue: RenderQueue) -> None:
         self._db = db
         self._settings = settings
+        self._queue = queue
 
     @property
     def version(self) -> str:
@@ -44,8 +47,10 @@ class Consent:
         await self._record(user, accepted=True)
 
     async def withdraw(self, user: UserRef) -> None:
-        """Record that the user withdraws consent; they are asked again before the next render."""
-        await self._record(user, accepted=False)
+        """Record that the user withdraws consent and cancel their waiting videos; they are asked again before
+        the next render."""
+        user_id = await self._record(user, accepted=False)
+        await cancel_queued_jobs(self._db, self._queue, user_id)
 
     async def has_current(self, session: AsyncSession, user_id: int) -> bool:
         """Whether the user's latest consent record accepts the current version."""
@@ -57,7 +62,9 @@ class Consent:
         )
         return latest is not None and latest.accepted and latest.version == self.version
 
-    async def _record(self, user: UserRef, *, accepted: bool) -> None:
+    async def _record(self, user: UserRef, *, accepted: bool) -> int:
+        """Add the record; the user's row id."""
         async with self._db.transaction() as session:
             row = await user_row(session, user)
             session.add(ConsentRecord(user_id=row.id, version=self.version, accepted=accepted))
+            return row.id

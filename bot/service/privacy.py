@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 
 from bot.config import Settings
 from bot.queue.protocol import RenderQueue
-from bot.service.identity import UserRef
+from bot.service.identity import UserRef, identity_hash
 from bot.store import quota
 from bot.store.database import Database
 from bot.store.jobs import Jobs
@@ -51,13 +51,14 @@ class Privacy:
             row = await session.scalar(
                 select(User).where(User.platform == user.platform, User.platform_user_id == user.id)
             )
-            waiting = await Jobs(session).queued_of_user(row.id) if row else []
         if row is None:
             return
-        for job_id in waiting:
-            await self._queue.cancel(job_id)  # so whoever follows the job hears it end
+        await cancel_queued_jobs(self._db, self._queue, row.id)
         async with self._db.transaction() as session:
             files = await Jobs(session).delete_of_user(row.id)
+            # Today's count stays, under a salted hash alone: forgetting is no way around the daily limit.
+            digest = identity_hash(self._settings.data_dir, row.platform, row.platform_user_id)
+            await quota.remember_forgotten(session, row.id, digest, quota.today())
             for model in (ConsentRecord, QuotaUsage):
                 await session.execute(delete(model).where(model.user_id == row.id))
             if not row.banned:  # forgetting must not lift a ban: a banned user keeps a bare row
@@ -86,6 +87,15 @@ class Privacy:
             except Exception:
                 log.exception("retention sweep failed; trying again later")
             await asyncio.sleep(interval)
+
+
+async def cancel_queued_jobs(db: Database, queue: RenderQueue, user_id: int) -> int:
+    """Cancel (and refund) every job of the user still waiting; how many. Used when consent ends, on a ban and
+    on forget-me, so nothing is rendered for someone who may no longer have it."""
+    async with db.transaction() as session:
+        waiting = await Jobs(session).queued_of_user(user_id)
+    cancelled = [await queue.cancel(job_id) for job_id in waiting]  # through the queue: followers hear it end
+    return sum(cancelled)
 
 
 def _delete_files(paths: list[Path]) -> None:

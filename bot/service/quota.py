@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.service.errors import ChatQuotaExceeded, QuotaExceeded, TooManyJobs
+from bot.service.identity import identity_hash
 from bot.store import quota
 from bot.store.jobs import Jobs
 from bot.store.models import Chat, User
@@ -59,6 +60,7 @@ class Quotas:
         Call inside the transaction that inserts the job: an error rolls the spending back.
         """
         day = quota.today()
+        await self._take_back_forgotten(session, user, day)
         # Spending first also locks the user's counter row, so the in-flight count below cannot race.
         limit = self.user_limit(user)
         if not await quota.spend(session, Owner.user(user.id), day, limit):
@@ -71,9 +73,15 @@ class Quotas:
             raise ChatQuotaExceeded(self.chat_limit(chat))
         return Reservation(day, chat_charged)
 
+    async def _take_back_forgotten(self, session: AsyncSession, user: User, day: date) -> None:
+        """A user who asked to be forgotten today and came back still has today's videos counted."""
+        digest = identity_hash(self._settings.data_dir, user.platform, user.platform_user_id)
+        await quota.take_back_forgotten(session, user.id, digest, day)
+
     async def usage(self, session: AsyncSession, user: User, chat: Chat) -> Usage:
         """Today's numbers, for a "how many do I have left" command."""
         day = quota.today()
+        await self._take_back_forgotten(session, user, day)
         return Usage(
             used=await quota.used(session, Owner.user(user.id), day),
             limit=self.user_limit(user),

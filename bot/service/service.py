@@ -26,7 +26,7 @@ class MemeService:
         self.settings = settings
         self.db = db
         self.queue = queue
-        self.consent = Consent(db, settings)
+        self.consent = Consent(db, settings, queue)
         self.templates = Templates(db, settings)
         self.renders = Renders(db, settings, queue, self.consent)
         self.admin = Admin(db, settings, self.templates, queue)

@@ -130,6 +130,19 @@ class QuotaUsage(Base):
     used: Mapped[int] = mapped_column(default=0)
 
 
+class ForgottenUsage(Base):
+    """Renders a user who asked to be forgotten had already made that day, under a salted hash of their platform
+    id: forget-me deletes who they are, but is no way around the daily limit."""
+
+    __tablename__ = "forgotten_usage"
+    __table_args__ = (UniqueConstraint("identity_hash", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identity_hash: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date)
+    used: Mapped[int] = mapped_column(default=0)
+
+
 class Template(Base):
     """A song template a user can pick."""
 

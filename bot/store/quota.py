@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import Job, QuotaUsage
+from bot.store.models import ForgottenUsage, Job, QuotaUsage
 from bot.store.rows import insert_ignoring_conflicts
 
 
@@ -42,6 +42,34 @@ async def spend(session: AsyncSession, owner: Owner, day: date, limit: int) -> b
     return (await session.execute(statement)).rowcount == 1
 
 
+async def remember_forgotten(session: AsyncSession, user_id: int, identity_hash: str, day: date) -> None:
+    """Keep what the user (about to be forgotten) used on `day`, under `identity_hash` alone."""
+    count = await used(session, Owner.user(user_id), day)
+    if count:
+        await session.execute(insert_ignoring_conflicts(session, ForgottenUsage, {"identity_hash": identity_hash,
+                                                                                  "day": day}))
+        await session.execute(
+            update(ForgottenUsage)
+            .where(ForgottenUsage.identity_hash == identity_hash, ForgottenUsage.day == day)
+            .values(used=ForgottenUsage.used + count)
+        )
+
+
+async def take_back_forgotten(session: AsyncSession, user_id: int, identity_hash: str, day: date) -> None:
+    """Count what a returning user used on `day` before they were forgotten as theirs again."""
+    carried = await session.execute(
+        delete(ForgottenUsage)
+        .where(ForgottenUsage.identity_hash == identity_hash, ForgottenUsage.day == day)
+        .returning(ForgottenUsage.used)
+    )
+    count = sum(row[0] for row in carried)
+    if count:
+        await session.execute(insert_ignoring_conflicts(session, QuotaUsage, {"user_id": user_id, "day": day}))
+        await session.execute(
+            update(QuotaUsage).where(_is(Owner.user(user_id), day)).values(used=QuotaUsage.used + count)
+        )
+
+
 async def used(session: AsyncSession, owner: Owner, day: date) -> int:
     """Renders counted for `owner` on `day`."""
     count = await session.scalar(select(QuotaUsage.used).where(_is(owner, day)))
@@ -64,6 +92,7 @@ async def refund(session: AsyncSession, job: Job) -> None:
 async def forget_before(session: AsyncSession, day: date) -> None:
     """Delete the counters of days before `day`: no refund reaches back that far."""
     await session.execute(delete(QuotaUsage).where(QuotaUsage.day < day))
+    await session.execute(delete(ForgottenUsage).where(ForgottenUsage.day < day))
 
 
 def _is(owner: Owner, day: date):

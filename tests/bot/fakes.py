@@ -8,8 +8,8 @@ from typing import Any
 
 from bot.config import Settings
 from bot.queue.events import JobEvent
+from bot.queue.lifecycle import JobLifecycle
 from bot.store.database import Database
-from bot.store.jobs import Jobs
 from bot.worker.tasks import IngestTemplate, Ingested, InspectPhoto, ShrinkVideo, Task, WorkerContext
 from inference.api import PhotoInfo
 
@@ -20,7 +20,7 @@ class ParkedQueue:
     backend = "landmarks"
 
     def __init__(self, db: Database, settings: Settings) -> None:
-        self._db = db
+        self._jobs = JobLifecycle(db, settings)
         self._context = WorkerContext(settings.renderer_options(), factory=None)
         self.submitted: list[int] = []
 
@@ -34,8 +34,7 @@ class ParkedQueue:
         self.submitted.append(job_id)
 
     async def cancel(self, job_id: int) -> bool:
-        async with self._db.transaction() as session:
-            return await Jobs(session).cancel(job_id) is not None
+        return await self._jobs.cancel(job_id)  # as the real queues do: refund, photo deleted
 
     async def subscribe(self, job_id: int) -> AsyncIterator[JobEvent]:
         raise NotImplementedError("parked jobs have no events")

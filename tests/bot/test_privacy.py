@@ -4,8 +4,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.service import Banned, QueuedRender
-from bot.store.models import ConsentRecord, Job, QuotaUsage, User, utcnow
+from bot.queue import Finished
+from bot.service import Banned, QueuedRender, QuotaExceeded
+from bot.store.jobs import Jobs
+from bot.store.models import ConsentRecord, ForgottenUsage, Job, JobState, QuotaUsage, User, utcnow
 from bot.store.quota import today
 from tests.bot.conftest import ADMIN, ALICE, GROUP, consenting, follow
 
@@ -73,7 +75,8 @@ async def test_the_sweep_deletes_a_photo_left_behind_by_a_stop(parked_service, p
     service = await parked_service()
     await consenting(service, ALICE)
     queued = await service.renders.request(ALICE, GROUP, "demo", photo())
-    await service.queue.cancel(queued.job_id)  # this queue ends jobs without deleting their photo
+    async with service.db.transaction() as session:  # the job ended, but the bot stopped before deleting the photo
+        await Jobs(session).cancel(queued.job_id)
     assert len(list(service.settings.photos_dir.iterdir())) == 1
     assert await service.privacy.sweep() == 1
     assert not list(service.settings.photos_dir.iterdir())
@@ -84,3 +87,37 @@ async def test_the_privacy_summary_says_what_is_kept_and_for_how_long(parked_ser
     summary = service.privacy.summary()
     assert "deleted 48 hours later" in summary and '"AI-generated"' in summary
     assert "photo is deleted as soon as" in summary and "forget you" in summary
+
+
+async def test_forget_me_keeps_todays_count_under_a_salted_hash_alone(running_service, photo):
+    service = await running_service(user_daily_quota=1)
+    await consenting(service, ALICE)
+    made = await service.renders.request(ALICE, GROUP, "demo", photo())
+    assert isinstance((await follow(service, made.job_id))[-1], Finished)
+
+    await service.privacy.forget_me(ALICE)
+    async with service.db.transaction() as session:
+        [kept] = (await session.scalars(select(ForgottenUsage))).all()
+    assert (kept.used, kept.day) == (1, today()) and ALICE.id not in kept.identity_hash and len(kept.identity_hash) == 64
+    assert await _count(service, User) == 0
+
+    await consenting(service, ALICE)  # back the same day: forgetting was no way around the limit
+    with pytest.raises(QuotaExceeded):
+        await service.renders.request(ALICE, GROUP, "demo", photo())
+    assert (await service.renders.usage(ALICE, GROUP)).used == 1
+    assert await _count(service, ForgottenUsage) == 0  # counted as hers again, not twice
+
+
+@pytest.mark.parametrize("ending", ["withdrawn consent", "ban"])
+async def test_withdrawn_consent_or_a_ban_cancels_and_refunds_waiting_videos(parked_service, photo, ending):
+    service = await parked_service(max_jobs_in_flight=2)
+    await consenting(service, ALICE)
+    for _ in range(2):
+        await service.renders.request(ALICE, GROUP, "demo", photo())
+    if ending == "ban":
+        await service.admin.ban(ADMIN, ALICE)
+    else:
+        await service.consent.withdraw(ALICE)
+    assert await _count(service, Job, state=JobState.CANCELLED) == 2
+    assert (await service.renders.usage(ALICE, GROUP)).used == 0
+    assert not list(service.settings.photos_dir.iterdir())
