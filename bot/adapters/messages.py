@@ -6,7 +6,7 @@ from bot.service import AddedTemplate, TemplateInfo, Usage, UserRef
 
 PROGRESS_BAR_CELLS = 12
 MB = 1_000_000
-LABEL_NOTE = "Made by AI (the video is labelled AI-generated). Please share it kindly."
+DONE = "✅ {title}: done!"
 
 
 def progress_bar(done: int, total: int, cells: int = PROGRESS_BAR_CELLS) -> str:
@@ -36,7 +36,7 @@ def status_text(event: JobEvent, template_title: str) -> str:
         case Progress(done=done, total=total, eta_seconds=eta):
             return f"🎤 {template_title}: {progress_bar(done, total)}{_eta(eta)}"
         case Finished():
-            return done_text(template_title)
+            return DONE.format(title=template_title)
         case Failed(reason=reason):
             return f"❌ {template_title}: {reason}"
         case Cancelled():
@@ -44,9 +44,14 @@ def status_text(event: JobEvent, template_title: str) -> str:
     raise TypeError(f"not a job event: {event!r}")
 
 
-def done_text(template_title: str) -> str:
+def label_note(label: str) -> str:
+    """The note under every video, naming the label it carries (MEMEBOT_LABEL)."""
+    return f'Made by AI (the video is labelled "{label}"). Please share it kindly.'
+
+
+def done_text(template_title: str, label: str) -> str:
     """The status once the video is there (also for a video reused from the cache)."""
-    return f"✅ {template_title}: done! {LABEL_NOTE}"
+    return f"{DONE.format(title=template_title)} {label_note(label)}"
 
 
 def templates_text(templates: list[TemplateInfo], command: str) -> str:
@@ -69,7 +74,7 @@ def quota_text(usage: Usage) -> str:
     )
 
 
-def help_text(sing_command: str) -> str:
+def help_text(sing_command: str, label: str) -> str:
     """How to use the bot."""
     return (
         "Send me a face photo and pick a song: I'll make that face sing it.\n"
@@ -79,7 +84,7 @@ def help_text(sing_command: str) -> str:
         "• /cancel — drop a video still waiting in line\n"
         "• /privacy — what I keep and for how long\n"
         "• /forgetme — delete everything I have about you\n"
-        "Only use photos of yourself, or of people who agreed. Every video is labelled AI-generated."
+        f'Only use photos of yourself, or of people who agreed. Every video is labelled "{label}".'
     )
 
 

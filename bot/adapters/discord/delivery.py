@@ -64,7 +64,7 @@ class Delivery:
             if video is None:
                 await self._send(video_too_large_text(output.stat().st_size, limit), None, late)
             else:
-                await self._send(done_text(self._reply.template_title), video, late)
+                await self._send(done_text(self._reply.template_title, self._service.settings.label), video, late)
         finally:
             if video not in (None, output):
                 video.unlink(missing_ok=True)

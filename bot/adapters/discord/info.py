@@ -66,4 +66,4 @@ class Info(commands.Cog):
 
     @app_commands.command(description="How to use this bot")
     async def help(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_message(help_text(SING_COMMAND), ephemeral=True)
+        await interaction.response.send_message(help_text(SING_COMMAND, self._service.settings.label), ephemeral=True)

@@ -31,7 +31,6 @@ BOT_COMMANDS = [
     BotCommand("help", "how to use me"),
 ]
 TELEGRAM_HELP = (
-    "• /cancel — cancel your video waiting in line\n"
     "In groups, send the photo with the caption /sing NAME, or reply to a photo with it. "
     "Group admins can switch me /off and /on there."
 )
@@ -39,7 +38,7 @@ TELEGRAM_HELP = (
 
 async def help_command(update: Update, context: MemeContext) -> None:
     """/start and /help: how to use the bot (and the admin commands, for bot admins)."""
-    text = f"{help_text(SING)}\n{TELEGRAM_HELP}"
+    text = f"{help_text(SING, context.service.settings.label)}\n{TELEGRAM_HELP}"
     if context.service.admin.is_admin(user_ref(update.effective_user)):
         text += f"\n\n{ADMIN_HELP}"
     await update.effective_message.reply_text(text)

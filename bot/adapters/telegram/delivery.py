@@ -14,7 +14,7 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden
 
 from bot.adapters.follow import JobFollowers
-from bot.adapters.messages import LABEL_NOTE, done_text, status_text, video_too_large_text
+from bot.adapters.messages import done_text, label_note, status_text, video_too_large_text
 from bot.adapters.telegram.identity import PLATFORM
 from bot.adapters.telegram.limits import FileLimits
 from bot.queue import Finished, JobEvent
@@ -73,7 +73,7 @@ class Deliveries(JobFollowers[StatusMessage]):
                 await self._bot.send_video(
                     where.chat_id,
                     video,
-                    caption=LABEL_NOTE,
+                    caption=label_note(self._service.settings.label),
                     supports_streaming=True,
                     reply_parameters=ReplyParameters(where.photo_message_id, allow_sending_without_reply=True),
                 )
@@ -83,7 +83,7 @@ class Deliveries(JobFollowers[StatusMessage]):
         finally:
             if video != output:
                 video.unlink(missing_ok=True)
-        await status.show(done_text(where.title), final=True)
+        await status.show(done_text(where.title, self._service.settings.label), final=True)
 
 
 class _JobDelivery:

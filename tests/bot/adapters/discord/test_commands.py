@@ -25,7 +25,16 @@ async def test_privacy_quota_and_help_answer_privately(shared):
     cancel = await shared.fake.answer(await shared.fake.command("cancel", USER))
     assert cancel.ephemeral and cancel.content == "You have no video on the way here."
     help_ = await shared.fake.answer(await shared.fake.command("help", USER))
-    assert "/sing NAME" in help_.content and "/forgetme" in help_.content
+    assert help_.ephemeral and help_.content == (
+        "Send me a face photo and pick a song: I'll make that face sing it.\n"
+        "• /sing NAME with a photo — sing a song\n"
+        "• /templates — the songs you can pick\n"
+        "• /quota — how many videos you have left today\n"
+        "• /cancel — drop a video still waiting in line\n"
+        "• /privacy — what I keep and for how long\n"
+        "• /forgetme — delete everything I have about you\n"
+        'Only use photos of yourself, or of people who agreed. Every video is labelled "AI-generated".'
+    )
 
 
 async def test_forgetme_asks_first_then_forgets_consent_too(shared):

@@ -11,7 +11,18 @@ async def test_help_shows_admin_commands_to_admins_only(telegram):
     rita, admin = telegram.person("Rita"), telegram.admin()
     rita.says("/start")
     welcome = await rita.sees("Send me a face photo and pick a song")
-    assert "/sing NAME" in welcome["text"] and "/privacy" in welcome["text"] and "Admin commands" not in welcome["text"]
+    assert welcome["text"] == (
+        "Send me a face photo and pick a song: I'll make that face sing it.\n"
+        "• /sing NAME with a photo — sing a song\n"
+        "• /templates — the songs you can pick\n"
+        "• /quota — how many videos you have left today\n"
+        "• /cancel — drop a video still waiting in line\n"
+        "• /privacy — what I keep and for how long\n"
+        "• /forgetme — delete everything I have about you\n"
+        'Only use photos of yourself, or of people who agreed. Every video is labelled "AI-generated".\n'
+        "In groups, send the photo with the caption /sing NAME, or reply to a photo with it. "
+        "Group admins can switch me /off and /on there."
+    )
     admin.says("/help")
     help_text = await admin.sees("Admin commands")
     assert '/addtemplate NAME ["TITLE"] [START] [END]' in help_text["text"]

@@ -34,7 +34,7 @@ async def test_a_restart_mid_render_still_delivers_the_video_once(make_settings,
         async with MemeService.running(settings) as service:
             adapter = TelegramAdapter(settings, service, limits=CLOUD_LIMITS)
             await adapter.start()
-            await yara.sees(done_text(DEMO_TITLE), timeout=120)
+            await yara.sees(done_text(DEMO_TITLE, "AI-generated"), timeout=120)
             await all_delivered(service)
             await adapter.stop()
     finally:
@@ -42,4 +42,4 @@ async def test_a_restart_mid_render_still_delivers_the_video_once(make_settings,
     assert len(api.calls_to("sendVideo", yara.chat_id)) == 1
     shown = api.history(status)  # the same status message, edited on after the restart
     assert any("starting again after a restart" in text for text in shown) == rendered_again
-    assert shown[-1] == done_text(DEMO_TITLE)
+    assert shown[-1] == done_text(DEMO_TITLE, "AI-generated")
