@@ -3,6 +3,7 @@ import asyncio
 import os
 import signal
 import sys
+from pathlib import Path
 
 from bot.queue import Finished
 from bot.store.models import Job, JobState
@@ -47,3 +48,39 @@ async def test_a_job_cut_short_by_a_crash_is_rerun_and_delivered_once(parked_ser
     async with again.db.transaction() as session:
         job = await session.get(Job, ticket.job_id)
     assert (job.state, job.attempts, job.photo_path) == (JobState.DONE, 2, None)
+
+
+def _children(pid: int) -> set[int]:
+    tasks = Path(f"/proc/{pid}/task")
+    return {int(child) for task in tasks.iterdir() for child in (task / "children").read_text().split()}
+
+
+def _running(pid: int) -> bool:
+    """Not ended: a process that died but is not reaped yet (a zombie) has ended."""
+    try:
+        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+
+
+async def test_worker_processes_end_with_a_killed_bot_and_write_no_traceback(parked_service, photo):
+    accepting = await parked_service()
+    await consenting(accepting, ALICE)
+    ticket = await accepting.renders.request(ALICE, GROUP, "demo", photo())
+    env = os.environ | {"MEMEBOT_DATA_DIR": str(accepting.settings.data_dir),
+                        "MEMEBOT_DATABASE_URL": accepting.settings.database_url, "MEMEBOT_BACKEND": "landmarks"}
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.bot.interrupted_bot", str(ticket.job_id),
+        cwd=REPO, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    assert await asyncio.wait_for(bot.stdout.readline(), timeout=120) == b"started\n"
+    workers = _children(bot.pid)
+    assert workers  # its render and media processes
+    bot.kill()  # the bot alone, as the out-of-memory killer would
+    errors = await asyncio.wait_for(bot.stderr.read(), timeout=10)  # EOF once every holder of the pipe is gone
+    await bot.wait()
+    async with asyncio.timeout(5):
+        while alive := [pid for pid in workers if _running(pid)]:
+            await asyncio.sleep(0.1)
+    assert not alive
+    assert b"Traceback" not in errors
