@@ -70,12 +70,12 @@ class RenderResult:
 
 @dataclass(frozen=True)
 class PhotoInfo:
-    """A photo with a usable face: its size, the largest face and how many faces there are."""
+    """A photo with a usable face: its size, the largest face, and the sides of every face found, largest first."""
 
     width: int
     height: int
     face: FaceLocation
-    faces: int
+    face_sides: tuple[float, ...]
 
 
 def inspect_photo(path: Path | str) -> PhotoInfo:
@@ -85,8 +85,8 @@ def inspect_photo(path: Path | str) -> PhotoInfo:
 
     photo = load_photo(path)
     face = largest_face(photo)
-    faces = len(detect_faces(photo))
-    return PhotoInfo(photo.shape[1], photo.shape[0], (face.left, face.top, face.right, face.bottom, face.score), faces)
+    sides = tuple(found.side for found in detect_faces(photo))
+    return PhotoInfo(photo.shape[1], photo.shape[0], (face.left, face.top, face.right, face.bottom, face.score), sides)
 
 
 def template_library(settings: RendererSettings) -> TemplateLibrary:

@@ -113,7 +113,7 @@ class ClusterRenderQueue:
         finally:
             await self._redis.delete(key)
         info = outcome["info"]
-        return PhotoInfo(info["width"], info["height"], tuple(info["face"]), info["faces"])
+        return PhotoInfo(info["width"], info["height"], tuple(info["face"]), tuple(info["face_sides"]))
 
     async def add_template(self, ingest: IngestTemplate, progress: Callable[[str, float], None]) -> Ingested:
         """Have a worker ingest the clip into a bundle every worker can fetch; keep a copy for listings."""

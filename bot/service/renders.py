@@ -28,6 +28,13 @@ from inference.api import InputError
 from inference.templates.template import META_FILE as TEMPLATE_META_FILE
 
 
+# A second face at least this large next to the largest makes the choice of face a guess (as at template ingest);
+# smaller ones (people in the background) are left as they are.
+SIMILAR_FACE_RATIO = 0.75
+SEVERAL_FACES = ("I see {count} faces of similar size in that photo and can animate only one. "
+                 "Please send a photo where the face to animate is the largest, or crop it.")
+
+
 @dataclass(frozen=True)
 class QueuedRender:
     """The request is in line (position 1 runs next; 0: it already started); follow it with `queue.subscribe`."""
@@ -145,6 +152,8 @@ class Renders:
             info = await self._queue.inspect_photo(photo)  # in a worker: the bot never decodes what users send
         except (InputError, WorkerFailed) as error:
             raise BadPhoto(str(error)) from None
+        if len(info.face_sides) > 1 and info.face_sides[1] >= SIMILAR_FACE_RATIO * info.face_sides[0]:
+            raise BadPhoto(SEVERAL_FACES.format(count=len(info.face_sides)))
         async with self._db.transaction() as session:
             owner, where = await user_row(session, user), await chat_row(session, chat)
             reservation = await self._quotas.reserve(session, owner, where)

@@ -3,7 +3,8 @@ import cv2
 import numpy as np
 import pytest
 
-from bot.service import BadPhoto, UnknownTemplate
+from bot.service import BadPhoto, QueuedRender, UnknownTemplate
+from synth.face import CONDUCTOR, SINGER, draw_face
 from tests.bot.conftest import ALICE, GROUP, consenting
 
 
@@ -46,3 +47,29 @@ async def test_a_photo_without_a_face_is_refused_with_the_renderers_reason(parke
         await service.renders.request(ALICE, GROUP, "demo", photo(blank.tobytes()))
     assert "face" in refusal.value.message
     assert not list(service.settings.photos_dir.iterdir())
+
+
+def _side_by_side(left: np.ndarray, right: np.ndarray) -> bytes:
+    """Two faces in one photo, bottom-aligned on white."""
+    height = max(left.shape[0], right.shape[0])
+    canvas = np.full((height, left.shape[1] + right.shape[1], 3), 255, np.uint8)
+    canvas[height - left.shape[0]:, : left.shape[1]] = left
+    canvas[height - right.shape[0]:, left.shape[1]:] = right
+    ok, encoded = cv2.imencode(".png", canvas[..., ::-1])
+    assert ok
+    return encoded.tobytes()
+
+
+async def test_two_faces_of_similar_size_are_refused_a_face_in_the_background_is_not(parked_service, photo):
+    service = await parked_service(max_jobs_in_flight=2)
+    await consenting(service, ALICE)
+    singer, conductor = draw_face(SINGER, height=256, width=256), draw_face(CONDUCTOR, height=256, width=256)
+    with pytest.raises(BadPhoto) as refusal:
+        await service.renders.request(ALICE, GROUP, "demo", photo(_side_by_side(singer, conductor)))
+    assert refusal.value.message == (
+        "I see 2 faces of similar size in that photo and can animate only one. "
+        "Please send a photo where the face to animate is the largest, or crop it."
+    )
+    small_conductor = draw_face(CONDUCTOR, height=128, width=128)  # half the size: someone in the background
+    queued = await service.renders.request(ALICE, GROUP, "demo", photo(_side_by_side(singer, small_conductor)))
+    assert isinstance(queued, QueuedRender)
