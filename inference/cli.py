@@ -12,7 +12,6 @@ from inference.errors import InputError
 from inference.image_io import load_photo
 from inference.label import DEFAULT_LABEL
 from inference.templates import TemplateLibrary, clip_template
-from inference.video import probe
 
 EXIT_BAD_INPUT = 2
 
@@ -69,11 +68,10 @@ def _render(args) -> None:
     if args.template:
         template = TemplateLibrary(args.templates_dir).get(args.template)
     else:
-        if not probe(args.driving).has_audio:
-            raise CommandError(f"{args.driving.name} has no sound; a singing meme needs the song's audio.")
         bar, update = _stage_bar()
         with bar:
-            template = clip_template(args.driving, args.cache_dir, progress=update)
+            template = clip_template(args.driving, args.cache_dir, progress=update,
+                                     warn=lambda message: print(f"warning: {message}", file=sys.stderr))
     animator = build_animator(backend, args.checkpoint)
     print(f"backend: {backend}", file=sys.stderr)
     bar, update = _progress_bar("rendering")

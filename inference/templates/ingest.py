@@ -25,6 +25,8 @@ from inference.templates.template import (
 from inference.video import VideoWriter, extract_audio, probe, read_frames
 
 MAX_DURATION_SECONDS = 60.0
+# Shorter than this is a flicker, not a song.
+MIN_DURATION_SECONDS = 1.0
 MIN_FPS = 10.0
 TEMPLATE_FPS = 25.0
 # Frames are tracked on a copy this small: plenty for a face filling a good part of the clip, and fast.
@@ -48,6 +50,7 @@ class IngestLimits:
     """What a clip may be; admins can tune these through configuration."""
 
     max_duration: float = MAX_DURATION_SECONDS
+    min_duration: float = MIN_DURATION_SECONDS
     max_bytes: int = MAX_CLIP_BYTES
     min_fps: float = MIN_FPS
     max_face_gap: float = MAX_FACE_GAP_SECONDS
@@ -74,6 +77,10 @@ def _check_clip(video: Path, start: float | None, end: float | None, limits: Ing
     finish = min(info.duration, end) if end is not None else info.duration
     if finish - begin <= 0:
         raise InputError(f"The chosen part of {video.name} is empty (start {begin:.1f} s, end {finish:.1f} s, clip {info.duration:.1f} s).")
+    # Half a frame of slack: a clip of exactly the minimum may probe a hair shorter.
+    if finish - begin < limits.min_duration - 0.5 / TEMPLATE_FPS:
+        raise InputError(f"That clip is {finish - begin:.1f} s long; templates must be at least "
+                         f"{_amount(limits.min_duration)} s. Send a longer clip, or widen start and end.")
     if finish - begin > limits.max_duration:
         raise InputError(f"That clip is {finish - begin:.1f} s long; "
                          f"templates may be at most {_amount(limits.max_duration)} s. Use start and end to pick a part.")

@@ -99,7 +99,7 @@ async def test_a_clip_without_a_face_is_refused_with_the_reason(parked_service, 
     service = await parked_service()
     clip = tmp_path / "wall.mp4"
     with VideoWriter(clip, 64, 64, 25) as writer:
-        for _ in range(10):
+        for _ in range(25):
             writer.write(np.full((64, 64, 3), 90, np.uint8))
     with pytest.raises(UserFacingError, match="couldn't find a face"):
         await service.admin.add_template(ADMIN, "wall", clip)

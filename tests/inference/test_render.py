@@ -1,4 +1,6 @@
 """`memebot render` end to end, as a user runs it: real photo, real template, real ffmpeg, files a chat app can play."""
+import subprocess
+
 import numpy as np
 import pytest
 import torch
@@ -10,7 +12,7 @@ from inference.fomm.checkpoint import networks
 from inference.image_io import load_photo
 from inference.render import RenderOptions, prepare_photo, render
 from inference.templates import TemplateLibrary, clip_template
-from inference.video import VideoWriter, probe, read_frames
+from inference.video import FFMPEG, VideoWriter, probe, read_frames
 from synth import demo
 
 
@@ -58,12 +60,24 @@ def test_a_raw_driving_clip_is_measured_once_and_cached(data_dir, demo_photo, sh
     assert len(list((data_dir / "cache" / "clips").iterdir())) == 1
 
 
+def test_a_silent_driving_clip_renders_a_silent_video_with_a_warning(data_dir, demo_photo, tmp_path, capsys):
+    """One rule for sound, as for templates: a clip without it is used, and the user is told."""
+    clip = tmp_path / "mime.mp4"
+    demo.write_driving_clip(tmp_path / "with-sound.mp4", seconds=1.2)
+    subprocess.run([FFMPEG, "-loglevel", "error", "-i", str(tmp_path / "with-sound.mp4"), "-an", "-c:v", "copy",
+                    str(clip)], check=True)
+    out = tmp_path / "meme.mp4"
+    assert main(["render", "--driving", str(clip), "--image", str(demo_photo), "--out", str(out)]) == 0
+    assert capsys.readouterr().err.splitlines()[0] == "warning: mime.mp4 has no sound; the template will render silent videos."
+    assert not probe(out).has_audio and probe(out).duration == pytest.approx(1.2, abs=0.1)
+
+
 @pytest.mark.parametrize("case, message", [
     ("not_an_image", "not an image"),
     ("no_face", "couldn't find a face"),
     ("unknown_template", "no template called 'nope'"),
     ("corrupt_video", "not a video"),
-    ("silent_video", "has no sound"),
+    ("too_short_video", "templates must be at least 1 s"),
     ("no_checkpoint", "no FOMM checkpoint is configured"),
     ("out_in_missing_folder", "does not exist"),
     ("out_is_a_folder", "is a folder"),
@@ -82,10 +96,10 @@ def test_bad_input_is_one_clear_line_and_exit_status_2(case, message, data_dir, 
     elif case == "corrupt_video":
         (tmp_path / "clip.mp4").write_bytes(b"\x00" * 2048)
         source = ["--driving", str(tmp_path / "clip.mp4")]
-    elif case == "silent_video":
-        with VideoWriter(tmp_path / "silent.mp4", 64, 64, 25) as writer:
+    elif case == "too_short_video":
+        with VideoWriter(tmp_path / "blink.mp4", 64, 64, 25) as writer:
             writer.write(np.zeros((64, 64, 3), np.uint8))
-        source = ["--driving", str(tmp_path / "silent.mp4")]
+        source = ["--driving", str(tmp_path / "blink.mp4")]
     extra = ["--backend", "fomm"] if case == "no_checkpoint" else []
     out = tmp_path / "out.mp4"
     if case == "out_in_missing_folder":

@@ -8,7 +8,7 @@ import pytest
 
 from inference.alignment import best_frame
 from inference.render import prepare_photo
-from inference.templates.ingest import ingest
+from inference.templates.ingest import IngestLimits, ingest
 from synth.face import SINGER, Pose, draw_face
 from tests.inference.templates import clips
 
@@ -25,7 +25,8 @@ def poses_template(tmp_path_factory):
     folder = tmp_path_factory.mktemp("poses")
     frames = clips.posed_frames(lambda t: POSES[round(t * 25)], len(POSES) / 25, 25.0, (224, 224))
     video = clips.write_clip(folder / "poses.mp4", frames, 25.0)
-    return ingest(video, folder / "library" / "poses", "poses")
+    # One frame a pose: shorter than a real template may be.
+    return ingest(video, folder / "library" / "poses", "poses", limits=IngestLimits(min_duration=0.1))
 
 
 @pytest.mark.parametrize("target", [2, 7, 13])

@@ -19,24 +19,24 @@ def _lines(text: str) -> list[str]:
 
 
 def test_add_list_show_remove(data_dir, moving_clip, capsys):
-    assert main(["template", "add", "singer", str(moving_clip), "--title", "The Singer", "--start", "0.4", "--end", "1.2",
+    assert main(["template", "add", "singer", str(moving_clip), "--title", "The Singer", "--start", "0.4", "--end", "1.4",
                  "--credits", "drawn by synth", "--licence", "MIT"]) == 0
     out, err = capsys.readouterr()
-    assert out == "added singer: The Singer, 0.8 s, 20 frames\n" and err == ""
+    assert out == "added singer: The Singer, 1.0 s, 25 frames\n" and err == ""
     folder = data_dir / "templates" / "singer"
     assert (folder / "template.json").is_file()
 
     assert main(["template", "list"]) == 0
     assert _lines(capsys.readouterr().out) == [
         f"{'demo':24}   7.2 s  Demo Song (synthesised)",
-        f"{'singer':24}   0.8 s  The Singer",
+        f"{'singer':24}   1.0 s  The Singer",
     ]
 
     assert main(["template", "show", "singer"]) == 0
     shown = {key: value.strip() for key, _, value in (line.partition(" ") for line in _lines(capsys.readouterr().out))}
     assert {key: shown[key] for key in ("slug", "title", "duration", "frame_count", "has_audio", "credits", "licence",
                                          "added_by", "folder")} == {
-        "slug": "singer", "title": "The Singer", "duration": "0.8", "frame_count": "20", "has_audio": "True",
+        "slug": "singer", "title": "The Singer", "duration": "1.0", "frame_count": "25", "has_audio": "True",
         "credits": "drawn by synth", "licence": "MIT", "added_by": "cli", "folder": str(folder),
     }
 
@@ -55,12 +55,12 @@ def test_a_clip_without_sound_is_added_with_a_warning(data_dir, silent_clip, cap
 
 
 def test_replace_needs_the_flag(data_dir, silent_clip, capsys):
-    assert main(["template", "add", "quiet", str(silent_clip), "--end", "0.4"]) == 0
-    assert main(["template", "add", "quiet", str(silent_clip), "--end", "0.4"]) == 2
+    assert main(["template", "add", "quiet", str(silent_clip)]) == 0
+    assert main(["template", "add", "quiet", str(silent_clip)]) == 2
     assert capsys.readouterr().err.endswith(
         "memebot: error: A template called 'quiet' exists already; pick another name or replace it.\n")
-    assert main(["template", "add", "quiet", str(silent_clip), "--replace", "--title", "Again", "--end", "0.6"]) == 0
-    assert capsys.readouterr().out.startswith("added quiet: Again, 0.6 s")
+    assert main(["template", "add", "quiet", str(silent_clip), "--replace", "--title", "Again"]) == 0
+    assert capsys.readouterr().out.startswith("added quiet: Again, 1.0 s")
 
 
 @pytest.mark.parametrize(("argv", "message"), [

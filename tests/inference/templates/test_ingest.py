@@ -127,7 +127,7 @@ def test_phone_clip_with_rotation_tag_is_turned_upright(tmp_path):
 
     At 360x640 it is also larger than the tracking size, so the face boxes are scaled back to full size.
     """
-    upright = clips.posed_frames(lambda t: Pose(mouth_open=t, dy=-0.1, scale=0.8), 0.6, 25.0, (640, 360))
+    upright = clips.posed_frames(lambda t: Pose(mouth_open=0.6 * t, dy=-0.1, scale=0.8), 1.0, 25.0, (640, 360))
     stored_sideways = clips.write_clip(tmp_path / "raw.mp4", [np.ascontiguousarray(np.rot90(f)) for f in upright], 25.0)
     phone = clips.rotate_for_display(stored_sideways, tmp_path / "phone.mp4", -90)
     header = probe(phone)

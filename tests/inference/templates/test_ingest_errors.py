@@ -25,7 +25,7 @@ def _refused(tmp_path, video, message: str, slug: str = "refused", **options) ->
 
 
 def test_clip_without_a_face(tmp_path):
-    video = clips.write_clip(tmp_path / "landscape.mp4", [clips.empty_frame((160, 160))] * 20, FPS)
+    video = clips.write_clip(tmp_path / "landscape.mp4", [clips.empty_frame((160, 160))] * 25, FPS)
     _refused(tmp_path, video, "I couldn't find a face in that clip; templates need one clearly visible, front-facing singer.")
 
 
@@ -37,7 +37,8 @@ def test_two_faces_of_similar_size_name_the_time(tmp_path):
     video = clips.write_clip(tmp_path / "duet.mp4", [alone] * 15 + [duet] * 15, FPS)
     _refused(tmp_path, video, "Several faces of similar size at 0:00.6; use a clip with one singer, or trim it with start and end.")
     # The part before the second singer is fine.
-    assert abs(ingest(video, tmp_path / "solo" / "solo", "solo", end=0.5).frame_count - 0.5 * FPS) <= 1
+    solo = ingest(video, tmp_path / "solo" / "solo", "solo", end=0.5, limits=IngestLimits(min_duration=0.5))
+    assert abs(solo.frame_count - 0.5 * FPS) <= 1
 
 
 def test_face_lost_longer_than_the_gap_names_when(tmp_path):
@@ -51,6 +52,11 @@ def test_face_lost_longer_than_the_gap_names_when(tmp_path):
     assert template.frame_count == 50
 
 
+def test_clip_shorter_than_a_second(tmp_path, silent_clip):
+    message = _refused(tmp_path, silent_clip, "templates must be at least 1 s", end=0.4)
+    assert message == "That clip is 0.4 s long; templates must be at least 1 s. Send a longer clip, or widen start and end."
+
+
 def test_clip_longer_than_allowed(tmp_path, silent_clip):
     message = _refused(tmp_path, silent_clip, "templates may be at most 0.5 s",
                        limits=IngestLimits(max_duration=0.5))
@@ -58,7 +64,8 @@ def test_clip_longer_than_allowed(tmp_path, silent_clip):
 
 
 def test_start_and_end_pick_an_allowed_part_of_a_long_clip(tmp_path, silent_clip):
-    template = ingest(silent_clip, tmp_path / "part", "part", start=0.2, end=0.6, limits=IngestLimits(max_duration=0.5))
+    template = ingest(silent_clip, tmp_path / "part", "part", start=0.2, end=0.6,
+                      limits=IngestLimits(max_duration=0.5, min_duration=0.2))
     assert template.frame_count == 10
 
 

@@ -29,7 +29,7 @@ async def test_a_non_admin_cannot_add_a_template_even_as_server_administrator(sh
 
 async def test_an_admin_adds_a_template_from_a_clip_watching_its_progress_then_removes_it(shared, clip_attachment):
     clip = shared.fake.attachment(clip_attachment, "conductor.mp4", "video/mp4")
-    options = {"clip": clip, "name": "conductor", "title": "The Conductor", "end": 0.8}
+    options = {"clip": clip, "name": "conductor", "title": "The Conductor", "end": 1.0}
     command = await shared.fake.command("memebot-admin add-template", ADMIN_ID, options)
     added = await shared.fake.answer(command, "Added conductor", timeout=120)
     assert "The Conductor" in added.content
