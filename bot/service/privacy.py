@@ -28,8 +28,10 @@ SUMMARY = (
     "again reuses the earlier video instead of rendering again), where the face is in it, and the video itself.\n"
     "Your photo is deleted as soon as its video is made or fails. Each video, and everything noted about it, "
     "is deleted {retention:g} hours later. "
-    'Every video is marked "{label}". Ask me to forget you and all of this is deleted at once; '
-    "if you are banned, only the ban itself is kept. Admin actions such as bans stay in an audit log."
+    'Every video is marked "{label}". Ask me to forget you and all of this is deleted at once, except how many '
+    "videos you made today, kept until the day is over under a salted hash that does not name you (so forgetting "
+    "is no way around the daily limit); if you are banned, only the ban itself is kept. Admin actions such as bans "
+    "stay in an audit log."
 )
 
 
