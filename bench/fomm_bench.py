@@ -15,7 +15,8 @@ import torch
 from bench.measure import peak_rss_of
 from inference.fomm import convert_checkpoint, load, normalize_kp
 
-FIXTURE_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "fomm" / "fixture"
+# The parity fixture (synthetic weights in the official layout and the official code's outputs), kept in the repo.
+FIXTURE_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "fomm"
 DTYPES = {"fp32": None, "fp16": torch.float16, "bf16": torch.bfloat16}
 
 

@@ -36,9 +36,9 @@ def random_state_dicts(config: FOMMConfig, seed: int = 0) -> dict[str, dict[str,
 
 @pytest.fixture(scope="session")
 def fixture_dir() -> Path:
-    """The FOMM parity fixture (<repo>/../shared/fomm/fixture), or a skip when it is not there."""
-    if not FIXTURE_DIR.is_dir():
-        pytest.skip(f"FOMM parity fixture not found at {FIXTURE_DIR.resolve()}")
+    """The FOMM parity fixture (tests/fixtures/fomm); missing, the parity tests fail rather than skip."""
+    if not (FIXTURE_DIR / "expected.npz").is_file():
+        pytest.fail(f"the FOMM parity fixture is missing from {FIXTURE_DIR.resolve()}", pytrace=False)
     return FIXTURE_DIR
 
 
