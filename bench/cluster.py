@@ -35,9 +35,10 @@ from bot.config import Settings
 from bot.queue import Failed, Finished
 from bot.service import ChatRef, MemeService, UserRef
 from bot.service.renders import QueuedRender
+from inference.templates.library import SHIPPED_TEMPLATES_DIR
 
 REPO = Path(__file__).resolve().parents[1]
-DEMO_PHOTO = REPO / "templates" / "demo-singer.png"
+DEMO_PHOTO = SHIPPED_TEMPLATES_DIR / "demo-singer.png"
 TEMPLATE = "demo"
 CHAT = ChatRef("telegram", "1")
 BROKER_URL = "redis://127.0.0.1:6379/12"

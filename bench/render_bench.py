@@ -20,11 +20,11 @@ from inference.backends import BACKENDS, build_animator
 from inference.image_io import load_photo
 from inference.render import RenderOptions, prepare_photo, render
 from inference.templates import Template, TemplateLibrary
+from inference.templates.library import SHIPPED_TEMPLATES_DIR
 from inference.templates.template import AUDIO_FILE, CLIP_FILE, LANDMARKS_FILE, META_FILE
 from inference.video import FFMPEG
 
-REPO = Path(__file__).resolve().parents[1]
-DEMO_PHOTO = REPO / "templates" / "demo-singer.png"
+DEMO_PHOTO = SHIPPED_TEMPLATES_DIR / "demo-singer.png"
 SHORT_SECONDS, LONG_SECONDS = 5.0, 60.0
 RSS_GROWTH_TARGET = 0.15
 
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--short", type=float, default=SHORT_SECONDS, help="short clip for the memory check (s)")
     parser.add_argument("--long", type=float, default=LONG_SECONDS, help="long clip for the memory check (s)")
     args = parser.parse_args(argv)
-    demo = TemplateLibrary(REPO / "templates").get("demo")
+    demo = TemplateLibrary(SHIPPED_TEMPLATES_DIR).get("demo")
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         weights = ""

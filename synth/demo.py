@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from inference.templates import TemplateLibrary
+from inference.templates.library import SHIPPED_TEMPLATES_DIR
 from inference.video import VideoWriter
 from synth import tune
 from synth.face import CONDUCTOR, SINGER, Pose, draw_face
@@ -19,7 +20,6 @@ DEMO_TITLE = "Demo Song (synthesised)"
 CLIP_SIZE = 384
 CLIP_FPS = 30.0
 PHOTO_SIZE = (480, 640)  # height, width: a landscape photo with the face off-centre, to show paste-back
-REPO = Path(__file__).resolve().parents[1]
 
 
 def pose_at(seconds: float) -> Pose:
@@ -58,7 +58,8 @@ def write_example_photo(path: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--templates", type=Path, default=REPO / "templates", help="folder to write the demo template into")
+    parser.add_argument("--templates", type=Path, default=SHIPPED_TEMPLATES_DIR,
+                        help="folder to write the demo template into (default: the shipped templates, templates/ in a checkout)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         clip = write_driving_clip(Path(scratch) / "demo-clip.mp4")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 
 from alembic import command
@@ -10,7 +11,8 @@ from sqlalchemy.engine import Connection
 
 from bot.store.database import create_engine
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# The repository's top-level migrations/ folder, installed as this package (see pyproject.toml).
+MIGRATIONS_DIR = Path(str(resources.files("bot.store.migrations")))
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

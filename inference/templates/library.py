@@ -4,13 +4,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+from importlib import resources
 from pathlib import Path
 
 from inference.errors import InputError
 from inference.templates.folders import STALE_WORK_SECONDS, TemplateExists, check_slug, move_aside, sweep_stale_work
 from inference.templates.template import META_FILE, Template
 
-SHIPPED_TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+# The repository's top-level templates/ folder, installed as this package (see pyproject.toml); a real folder in an
+# editable install and a wheel install alike, since memebot is never installed zipped.
+SHIPPED_TEMPLATES_DIR = Path(str(resources.files("inference.templates.shipped")))
 log = logging.getLogger(__name__)
 
 

@@ -1,0 +1,1 @@
+"""The migration scripts; Alembic loads them by file and skips this one."""
