@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from inference.templates.folders import SLUG_PATTERN
 from inference.video import read_frames
 
 META_FILE = "template.json"
@@ -25,6 +27,15 @@ KEYPOINTS_DIR = "keypoints"
 # Cached keypoints are read by render workers that may run as another user than the one that computed them.
 KEYPOINTS_FILE_MODE = 0o644
 log = logging.getLogger(__name__)
+
+
+def default_keypoints_cache() -> Path:
+    """Where keypoints go when a template's own folder cannot be written (a shipped template in a read-only
+    site-packages or container image): <MEMEBOT_DATA_DIR>/cache/keypoints, else the user's cache folder."""
+    data_dir = os.environ.get("MEMEBOT_DATA_DIR")
+    if data_dir:
+        return Path(data_dir) / "cache" / "keypoints"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "memebot" / "keypoints"
 
 
 @dataclass(frozen=True)
@@ -45,11 +56,19 @@ class TemplateMeta:
 
 
 class Template:
-    """A template folder; reads only what a render needs (cached motion), never re-decodes for it."""
+    """A template folder; reads only what a render needs (cached motion), never re-decodes for it.
 
-    def __init__(self, folder: Path | str) -> None:
+    FOMM keypoints are cached in the folder itself, or where it cannot be written in `keypoints_cache` (default:
+    `default_keypoints_cache()`), under the template's name and a digest of its metadata, so a template replaced
+    under the same name never reads the keypoints of the old one.
+    """
+
+    def __init__(self, folder: Path | str, keypoints_cache: Path | str | None = None) -> None:
         self.folder = Path(folder)
-        self.meta = TemplateMeta(**json.loads((self.folder / META_FILE).read_text()))
+        meta = (self.folder / META_FILE).read_bytes()
+        self.meta = TemplateMeta(**json.loads(meta))
+        self._meta_digest = hashlib.sha256(meta).hexdigest()[:16]
+        self._keypoints_cache = Path(keypoints_cache) if keypoints_cache is not None else None
 
     @property
     def slug(self) -> str:
@@ -98,44 +117,61 @@ class Template:
         if batch:
             yield np.stack(batch)
 
-    def _keypoints_path(self, weights_id: str) -> Path:
-        return self.folder / KEYPOINTS_DIR / f"{weights_id}.npz"
+    def _keypoints_paths(self, weights_id: str) -> tuple[Path, Path]:
+        """Where these weights' keypoints are kept: in the template folder, else in the cache outside it."""
+        cache = self._keypoints_cache or default_keypoints_cache()
+        name = f"{weights_id}.npz"
+        slug = self.slug if SLUG_PATTERN.fullmatch(self.slug) else "template"  # never a path from template.json
+        return self.folder / KEYPOINTS_DIR / name, cache / f"{slug}-{self._meta_digest}" / name
 
     def cached_keypoints(self, weights_id: str) -> dict[str, np.ndarray] | None:
         """FOMM keypoints stored for these weights, or None."""
-        path = self._keypoints_path(weights_id)
-        if not path.exists():
-            return None
-        with np.load(path) as stored:
-            return {name: stored[name] for name in stored.files}
+        for path in self._keypoints_paths(weights_id):
+            if path.exists():
+                with np.load(path) as stored:
+                    return {name: stored[name] for name in stored.files}
+        return None
 
     def store_keypoints(self, weights_id: str, keypoints: dict[str, np.ndarray]) -> None:
         """Save FOMM keypoints atomically, so concurrent renders never read half a file.
 
-        The cache only saves time: where it cannot be written (a read-only shipped folder, a full disk) the
-        render goes on, with a warning, and the keypoints are computed again next time.
+        A folder that cannot be written (a read-only shipped template) sends them to the cache outside it; the cache
+        only saves time, so where neither can be written (a full disk) the render goes on, with a warning, and the
+        keypoints are computed again next time.
         """
-        path = self._keypoints_path(weights_id)
-        temporary = None
+        inside, outside = self._keypoints_paths(weights_id)
         try:
-            path.parent.mkdir(exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".", suffix=".npz", delete=False) as handle:
-                temporary = Path(handle.name)
-                np.savez(handle, **keypoints)
-            temporary.chmod(KEYPOINTS_FILE_MODE)  # NamedTemporaryFile makes it 0600
-            os.replace(temporary, path)
-            temporary = None
+            _save_atomically(inside, keypoints)
+            return
         except OSError as error:
-            log.warning("could not cache keypoints for template %s in %s (%s); they will be computed again next time",
-                        self.slug, path.parent, error)
-        finally:
-            if temporary is not None:
-                with contextlib.suppress(OSError):
-                    temporary.unlink()
+            log.info("template folder %s is not writable (%s); caching its keypoints in %s",
+                     self.folder, error, outside.parent)
+        try:
+            _save_atomically(outside, keypoints, parents=True)
+        except OSError as error:
+            log.warning("could not cache keypoints for template %s in %s or %s (%s); they will be computed again "
+                        "next time", self.slug, inside.parent, outside.parent, error)
 
     def describe(self) -> dict:
         """Metadata as a plain dict (for listings and the bot's store)."""
         return asdict(self.meta)
+
+
+def _save_atomically(path: Path, arrays: dict[str, np.ndarray], parents: bool = False) -> None:
+    """Write an .npz through a temporary file in the same folder, readable by all; OSError if it cannot."""
+    path.parent.mkdir(parents=parents, exist_ok=True)
+    temporary = None
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".", suffix=".npz", delete=False) as handle:
+            temporary = Path(handle.name)
+            np.savez(handle, **arrays)
+        temporary.chmod(KEYPOINTS_FILE_MODE)  # NamedTemporaryFile makes it 0600
+        os.replace(temporary, path)
+        temporary = None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
 
 
 def write_meta(folder: Path, meta: TemplateMeta) -> None:

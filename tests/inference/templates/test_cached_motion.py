@@ -1,6 +1,7 @@
 """FOMM driving keypoints are computed once per template and weights, then read back (small random-weight models)."""
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import stat
@@ -13,6 +14,7 @@ from bench.fomm_bench import save_official_layout
 from inference.fomm import load
 from inference.fomm.animator import FOMMAnimator, _to_tensor
 from inference.templates import Template
+from inference.templates.template import META_FILE, default_keypoints_cache
 from tests.inference.fomm.conftest import SMALL, random_state_dicts
 
 BATCH = 16
@@ -28,8 +30,8 @@ def models(tmp_path_factory):
 
 @pytest.fixture
 def template(tmp_path, moving_template) -> Template:
-    """A private copy of the session's template, so its keypoint cache starts empty."""
-    return Template(shutil.copytree(moving_template.template.folder, tmp_path / "singer"))
+    """A private copy of the session's template, so its keypoint cache starts empty (and so does the outside one)."""
+    return Template(shutil.copytree(moving_template.template.folder, tmp_path / "singer"), tmp_path / "cache")
 
 
 def _count_keypoint_batches(model, monkeypatch) -> list[int]:
@@ -84,9 +86,32 @@ def test_other_weights_compute_and_keep_their_own_keypoints(template, models, mo
     assert np.array_equal(cached["value"], other["value"].numpy())
 
 
-def test_a_template_whose_cache_cannot_be_written_still_renders(template, models, monkeypatch, caplog):
-    """Shipped templates may sit in a read-only folder (a container image): the keypoints are then just not kept."""
-    (template.folder / "keypoints").write_text("not a folder")  # makes the cache unwritable, even for root
+def test_a_read_only_template_keeps_its_keypoints_in_the_cache_outside_it(template, models, monkeypatch, tmp_path):
+    """Shipped templates may sit in a read-only folder (site-packages, a container image): the cache is elsewhere."""
+    (template.folder / "keypoints").write_text("not a folder")  # makes the folder's cache unwritable, even for root
+    calls = _count_keypoint_batches(models[0], monkeypatch)
+    first = FOMMAnimator(models[0], batch_size=BATCH).driving_keypoints(template)
+    assert calls == [16, 16, 8]
+    [stored] = (tmp_path / "cache").glob(f"singer-*/{models[0].weights_id}.npz")
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o644
+
+    calls.clear()
+    reopened = Template(template.folder, tmp_path / "cache")
+    monkeypatch.setattr(reopened, "frames", lambda batch_size: pytest.fail("the driving clip was decoded again"))
+    again = FOMMAnimator(models[0], batch_size=BATCH).driving_keypoints(reopened)
+    assert calls == [] and torch.equal(again["value"], first["value"])
+
+    # A template replaced under the same name (new metadata) never reads the old one's keypoints.
+    meta = json.loads((template.folder / META_FILE).read_text())
+    (template.folder / META_FILE).write_text(json.dumps({**meta, "added_at": "later"}))
+    assert Template(template.folder, tmp_path / "cache").cached_keypoints(models[0].weights_id) is None
+
+
+def test_a_template_whose_keypoints_can_be_cached_nowhere_still_renders(template, models, monkeypatch, tmp_path,
+                                                                          caplog):
+    """A full disk or an unwritable cache too: the keypoints are then just not kept."""
+    (template.folder / "keypoints").write_text("not a folder")
+    (tmp_path / "cache").write_text("not a folder either")
     calls = _count_keypoint_batches(models[0], monkeypatch)
     animator = FOMMAnimator(models[0], batch_size=BATCH)
     with caplog.at_level(logging.WARNING):
@@ -94,3 +119,14 @@ def test_a_template_whose_cache_cannot_be_written_still_renders(template, models
     assert keypoints["value"].shape == (40, SMALL.num_kp, 2) and calls == [16, 16, 8]
     assert "could not cache" in caplog.text
     assert template.cached_keypoints(models[0].weights_id) is None
+
+
+def test_the_outside_cache_is_in_the_data_folder_else_the_users_cache(monkeypatch, tmp_path):
+    monkeypatch.setenv("MEMEBOT_DATA_DIR", str(tmp_path / "data"))
+    assert default_keypoints_cache() == tmp_path / "data" / "cache" / "keypoints"
+    monkeypatch.delenv("MEMEBOT_DATA_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_keypoints_cache() == tmp_path / "xdg" / "memebot" / "keypoints"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_keypoints_cache() == tmp_path / "home" / ".cache" / "memebot" / "keypoints"
