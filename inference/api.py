@@ -152,7 +152,7 @@ class Renderer:
         from inference.backends import build_animator, choose_backend
 
         self.settings = settings
-        self.backend = choose_backend(settings.backend, settings.checkpoint)
+        self.backend = choose_backend(settings.backend, settings.checkpoint, runs_here=True)
         self._animator = build_animator(self.backend, settings.checkpoint, settings.device)
         self._templates = template_library(settings)
 

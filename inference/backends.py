@@ -1,6 +1,7 @@
 """Choosing and building an animation backend: FOMM with a checkpoint, the weight-free landmark animator without."""
 from __future__ import annotations
 
+import importlib.util
 import logging
 from pathlib import Path
 
@@ -12,18 +13,33 @@ CHECKPOINT_HELP = (
     "no FOMM checkpoint is configured: download vox-adv-cpk.pth.tar from the first-order-model authors, "
     "then pass --checkpoint PATH or set MEMEBOT_CHECKPOINT (or use --backend landmarks, which needs no weights)"
 )
+# The base install is weight-free; torch and safetensors come with the extra.
+FOMM_PACKAGES = ("torch", "safetensors")
+FOMM_EXTRA_HELP = "the FOMM backend needs 'pip install memebot[fomm]'"
 log = logging.getLogger(__name__)
 
 
 class BackendUnavailable(RuntimeError):
-    """The asked-for backend cannot run here (no checkpoint, unreadable checkpoint)."""
+    """The asked-for backend cannot run here (no checkpoint, unreadable checkpoint, its packages not installed)."""
 
 
-def choose_backend(requested: str | None, checkpoint: Path | None) -> str:
-    """The backend to use: the one asked for, else FOMM when a checkpoint is configured, else landmarks."""
+def require_fomm() -> None:
+    """BackendUnavailable naming the extra unless FOMM's packages are installed (looked up, not imported)."""
+    if any(importlib.util.find_spec(name) is None for name in FOMM_PACKAGES):
+        raise BackendUnavailable(FOMM_EXTRA_HELP)
+
+
+def choose_backend(requested: str | None, checkpoint: Path | None, *, runs_here: bool = False) -> str:
+    """The backend to use: the one asked for, else FOMM when a checkpoint is configured, else landmarks.
+
+    `runs_here`: this process will build it, so FOMM's packages must be installed (a cluster's bot, which only
+    hands renders to workers, needs neither torch nor the checkpoint file).
+    """
     if requested is not None and requested not in BACKENDS:
         raise InputError(f"unknown backend '{requested}'; choose one of {', '.join(BACKENDS)}")
     chosen = requested or ("fomm" if checkpoint else "landmarks")
+    if chosen == "fomm" and runs_here:
+        require_fomm()
     if chosen == "fomm" and not checkpoint:
         raise BackendUnavailable(CHECKPOINT_HELP)
     return chosen
@@ -33,6 +49,7 @@ def build_animator(backend: str, checkpoint: Path | None = None, device: str = "
     """Build the animator once (loading the model if it has one); log which backend serves renders."""
     # Imported only when chosen: a weight-free deployment never loads torch.
     if backend == "fomm":
+        require_fomm()
         from inference.fomm import CheckpointError, load
         from inference.fomm.animator import FOMMAnimator
 

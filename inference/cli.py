@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from inference.backends import BACKENDS, BackendUnavailable, build_animator, choose_backend
+from inference.backends import BACKENDS, BackendUnavailable, build_animator, choose_backend, require_fomm
 from inference.errors import InputError
 from inference.image_io import load_photo
 from inference.label import DEFAULT_LABEL
@@ -63,7 +63,8 @@ def _render(args) -> None:
     from inference.render import RenderOptions, prepare_photo, render  # cv2 and dlib: only for this command
 
     _check_output(args.out)  # before any work: a wrong --out must not cost a whole render
-    backend = choose_backend(args.backend, args.checkpoint)  # a missing checkpoint fails now, not after an ingest
+    # A missing checkpoint or torch fails now, not after an ingest.
+    backend = choose_backend(args.backend, args.checkpoint, runs_here=True)
     prepared = prepare_photo(load_photo(args.image))
     if args.template:
         template = TemplateLibrary(args.templates_dir).get(args.template)
@@ -153,6 +154,7 @@ def add_convert_parser(commands) -> None:
 
 
 def _convert(args) -> None:
+    require_fomm()
     from inference.fomm import CheckpointError, convert_checkpoint
 
     try:

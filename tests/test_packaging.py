@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import REPO
 
+FOMM_EXTRA_ERROR = "memebot: error: the FOMM backend needs 'pip install memebot[fomm]'"
 # What the base install must not need, and what must not shadow the installed copy: the editable install.
 LEFT_OUT = ("torch", "functorch", "torchgen", "safetensors", "memebot", "__editable__")
 
@@ -149,3 +150,17 @@ def test_an_installed_copy_lists_renders_and_migrates_without_torch(run_installe
     assert migrated.returncode == 0, migrated.stderr
     assert (tmp_path / "data" / "memebot.db").is_file() and "is up to date" in migrated.stdout
 
+
+
+def test_without_torch_the_fomm_commands_name_the_extra(run_installed, installed, tmp_path):
+    photo = installed / "inference" / "templates" / "shipped" / "demo-singer.png"
+    checkpoint = tmp_path / "vox.pth.tar"
+    checkpoint.write_bytes(b"not read")
+    for args in (["render", "--template", "demo", "--image", str(photo), "--out", str(tmp_path / "m.mp4"),
+                  "--backend", "fomm"],
+                 ["render", "--template", "demo", "--image", str(photo), "--out", str(tmp_path / "m.mp4"),
+                  "--checkpoint", str(checkpoint)],
+                 ["convert-checkpoint", str(checkpoint), str(tmp_path / "vox.safetensors")]):
+        failed = run_installed(*args)
+        assert (failed.returncode, failed.stderr.strip()) == (2, FOMM_EXTRA_ERROR), args
+    assert not (tmp_path / "m.mp4").exists()
