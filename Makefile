@@ -1,25 +1,39 @@
 # The two commands in the README: `make demo` (set up, then render the demo meme) and `make test`.
+# One virtual environment, .venv, installed in two steps: `make demo` needs only the weight-free base (no torch);
+# `make test` adds the test extra (torch, safetensors and the test tools). Each step leaves a stamp, so `make demo`
+# after `make test` installs nothing, and a changed pyproject.toml reinstalls.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+BASE := $(VENV)/.installed-base
+FULL := $(VENV)/.installed-test
 
-.PHONY: setup demo test bench clean
+.PHONY: setup setup-demo demo test bench clean
 
-setup: $(VENV)/.installed
+setup: $(FULL)
 
-$(VENV)/.installed: pyproject.toml
+setup-demo: $(BASE)
+
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+
+$(BASE): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
 	touch $@
 
-demo: setup
-	$(BIN)/memebot render --template demo --image templates/demo-singer.png --out meme.mp4
+# The test extra includes the base, so it stands for both stamps.
+$(FULL): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(BASE)
 
-test: setup
+demo: $(BASE)
+	$(BIN)/memebot render --backend landmarks --template demo --image templates/demo-singer.png --out meme.mp4
+
+test: $(FULL)
 	$(BIN)/pytest -q
 
-bench: setup
+bench: $(FULL)
 	$(BIN)/python -m bench
 
 clean:
