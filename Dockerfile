@@ -1,8 +1,9 @@
 # Two images from one file:
 #   docker build -t memebot .                             # target cpu (the default, last stage)
 #   docker build --target cuda -t memebot:cuda .          # for render workers on NVIDIA GPUs
-# The dependencies are installed from pyproject.toml alone, before any code is copied, so a code change
-# rebuilds only the last layers and does not download torch again.
+# Both install memebot[fomm]. The dependencies are installed from pyproject.toml alone, before any code is copied,
+# so a code change rebuilds only the wheel and the last layers and does not download torch again. memebot itself
+# is installed from its wheel, not editable: the shipped templates and the migrations travel inside its packages.
 
 FROM python:3.11-slim AS base
 ENV PYTHONUNBUFFERED=1 \
@@ -13,9 +14,10 @@ ENV PYTHONUNBUFFERED=1 \
 RUN useradd --create-home --uid 1000 memebot && mkdir /data && chown memebot /data
 WORKDIR /app
 COPY pyproject.toml ./
-# The [project] dependencies as a requirements file: installing them needs no code, so this layer stays cached.
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-    > /tmp/requirements.txt
+# The [project] dependencies and the fomm extra as a requirements file: installing them needs no code, so this layer
+# stays cached until pyproject.toml changes.
+RUN python -c "import tomllib; project = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+print('\n'.join(project['dependencies'] + project['optional-dependencies']['fomm']))" > /tmp/requirements.txt
 
 # torch from PyPI is the CUDA build on Linux; the CPU index has the same version as 2.x.y+cpu, which pip prefers.
 # dlib-bin and opencv-python-headless are wheels; libgl is not needed for the headless build.
@@ -27,35 +29,29 @@ RUN pip install --extra-index-url https://download.pytorch.org/whl/cpu -r /tmp/r
 FROM base AS deps-cuda
 RUN pip install -r /tmp/requirements.txt
 
-# The code, the same in both images. Editable, so the shipped templates/ and migrations/ are found beside it.
+# The wheel, built from the code alone (.dockerignore keeps tests, data, caches and build leftovers out).
+FROM base AS wheel
+COPY . /src
+RUN pip wheel --no-deps --wheel-dir /wheels /src
+
+# The code, the same in both images. site-packages is read-only to the memebot user, so FOMM keypoints of the
+# shipped templates are cached under /data/cache/keypoints instead (see inference/templates/template.py).
 FROM deps-cuda AS cuda
 ENV NVIDIA_VISIBLE_DEVICES=all \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility \
     MEMEBOT_DEVICE=cuda
-COPY README.md ./
-COPY bot bot
-COPY inference inference
-COPY synth synth
-COPY bench bench
-COPY migrations migrations
-# Writable by memebot, so FOMM keypoints of the shipped templates can be cached for the container's life.
-COPY --chown=memebot templates templates
-RUN pip install --no-deps -e .
+COPY --from=wheel /wheels /tmp/wheels
+RUN pip install --no-deps /tmp/wheels/*.whl && rm -rf /tmp/wheels && pip check
 USER memebot
 VOLUME /data
-HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 CMD ["python", "-c", "import bot"]
+# Runs the installed command: its settings parse, its templates (shipped and in /data) read.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 CMD ["memebot", "template", "list"]
 CMD ["memebot", "worker"]
 
 FROM deps-cpu AS cpu
-COPY README.md ./
-COPY bot bot
-COPY inference inference
-COPY synth synth
-COPY bench bench
-COPY migrations migrations
-COPY --chown=memebot templates templates
-RUN pip install --no-deps -e .
+COPY --from=wheel /wheels /tmp/wheels
+RUN pip install --no-deps /tmp/wheels/*.whl && rm -rf /tmp/wheels && pip check
 USER memebot
 VOLUME /data
-HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 CMD ["python", "-c", "import bot"]
+HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 CMD ["memebot", "template", "list"]
 CMD ["memebot", "run"]
