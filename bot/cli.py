@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
+from bot import logs
 from bot.config import ConfigError, Settings
 from inference.cli import (
     EXIT_BAD_INPUT, CommandError, add_convert_parser, add_render_parser, add_template_parser, run_handler,
@@ -39,9 +39,19 @@ def _worker(settings: Settings) -> None:
     asyncio.run(serve_worker(settings))
 
 
+def _verbosity(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    """-v and -q; on the service commands too (`memebot run -v`), where they leave the top level's alone if unset."""
+    default = argparse.SUPPRESS if suppress else 0
+    volume = parser.add_mutually_exclusive_group()
+    volume.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=1, default=default,
+                        help="log more: DEBUG for run and worker, INFO for the other commands")
+    volume.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const=-1, default=default,
+                        help="log less: WARNING for run and worker, errors only for the other commands")
+
+
 def build_parser(settings: Settings) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="memebot", description="Make a face photo sing a song template.")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    _verbosity(parser)
     commands = parser.add_subparsers(dest="command", required=True)
     defaults = {
         "checkpoint": settings.checkpoint,
@@ -56,9 +66,12 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     database = commands.add_parser("db", help="database maintenance")
     database_actions = database.add_subparsers(dest="action", required=True)
     database_actions.add_parser("upgrade", help="apply all migrations").set_defaults(handler=lambda args: _db_upgrade(settings))
-    commands.add_parser("run", help="run the Discord and Telegram bots").set_defaults(handler=lambda args: _run(settings))
-    commands.add_parser("worker", help="render for a cluster's bot (needs MEMEBOT_BROKER_URL)").set_defaults(
-        handler=lambda args: _worker(settings))
+    run = commands.add_parser("run", help="run the Discord and Telegram bots")
+    run.set_defaults(handler=lambda args: _run(settings), service=True)
+    _verbosity(run, suppress=True)
+    worker = commands.add_parser("worker", help="render for a cluster's bot (needs MEMEBOT_BROKER_URL)")
+    worker.set_defaults(handler=lambda args: _worker(settings), service=True)
+    _verbosity(worker, suppress=True)
     return parser
 
 
@@ -69,7 +82,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"memebot: configuration error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     args = build_parser(settings).parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if getattr(args, "service", False):
+        logs.configure(logs.service_setup(settings, args.verbosity))
+    else:
+        logs.configure(logs.terminal_setup(settings, args.verbosity))
     return run_handler(args)
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from dotenv import find_dotenv, load_dotenv
 
+from bot.logs import DEFAULT_FORMAT, DEFAULT_LEVEL, FORMATS, LEVELS
+
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_DEVICE = "cpu"
 DEFAULT_USER_DAILY_QUOTA = 5
@@ -66,6 +68,8 @@ class Settings:
     telegram_file_url: str = DEFAULT_TELEGRAM_FILE_URL
     discord_api_url: str = DEFAULT_DISCORD_API_URL
     discord_gateway_url: str = DEFAULT_DISCORD_GATEWAY_URL
+    log_level: str = DEFAULT_LEVEL
+    log_format: str = DEFAULT_FORMAT
 
     def __post_init__(self) -> None:
         # Paths are stored in the database, so they must not depend on the working directory.
@@ -135,6 +139,8 @@ class Settings:
             telegram_file_url=env.text("MEMEBOT_TELEGRAM_FILE_URL") or DEFAULT_TELEGRAM_FILE_URL,
             discord_api_url=env.text("MEMEBOT_DISCORD_API_URL") or DEFAULT_DISCORD_API_URL,
             discord_gateway_url=env.text("MEMEBOT_DISCORD_GATEWAY_URL") or DEFAULT_DISCORD_GATEWAY_URL,
+            log_level=env.choice("MEMEBOT_LOG_LEVEL", LEVELS, upper=True) or DEFAULT_LEVEL,
+            log_format=env.choice("MEMEBOT_LOG_FORMAT", FORMATS, lower=True) or DEFAULT_FORMAT,
         )
 
 
@@ -152,10 +158,11 @@ class _Reader:
         value = self.text(name)
         return Path(value).expanduser() if value else None
 
-    def choice(self, name: str, choices: tuple[str, ...]) -> str | None:
-        value = self.text(name)
+    def choice(self, name: str, choices: tuple[str, ...], *, upper: bool = False, lower: bool = False) -> str | None:
+        given = self.text(name)
+        value = given.upper() if given and upper else given.lower() if given and lower else given
         if value is not None and value not in choices:
-            raise ConfigError(f"{name} must be one of {', '.join(choices)} (or unset), got {value!r}")
+            raise ConfigError(f"{name} must be one of {', '.join(choices)} (or unset), got {given!r}")
         return value
 
     def integer(self, name: str, default: int, *, minimum: int) -> int:

@@ -297,7 +297,7 @@ class ClusterRenderQueue:
             outcome = json.loads(raw)
             match outcome["kind"]:
                 case "done":
-                    await self._store_video(job, attempt)
+                    await self._store_video(job, attempt, outcome.get("frames", 0), outcome.get("seconds", 0.0))
                 case "rejected":
                     await self._jobs.fail(job, f"{outcome['message']} {REFUNDED}", attempt=attempt)
                 case "failed":
@@ -314,7 +314,7 @@ class ClusterRenderQueue:
         finally:
             self._collecting.discard((job_id, attempt))
 
-    async def _store_video(self, job: Job, attempt: int) -> None:
+    async def _store_video(self, job: Job, attempt: int, frames: int, seconds: float) -> None:
         data = await self._redis.get(wiring.output_key(job.id, attempt))
         if data is None:  # Redis lost it: render again
             await self._retry(job)
@@ -323,7 +323,7 @@ class ClusterRenderQueue:
         partial = output.with_suffix(".part")
         await asyncio.to_thread(partial.write_bytes, data)
         partial.replace(output)
-        await self._jobs.finish(job, output, attempt)
+        await self._jobs.finish(job, output, attempt, frames=frames, seconds=seconds)
 
 
 def _install_bundle(data: bytes, digest: str, templates_dir: Path, slug: str) -> Path:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from bot.config import Settings
+from bot.queue import joblog
 from bot.queue.events import FINAL_EVENTS, Cancelled, Failed, Finished, JobEvent, Progress, Queued, Started
 from bot.queue.subscriptions import Subscriptions
 from bot.store.database import Database
@@ -58,20 +59,25 @@ class JobLifecycle:
         if job is None:
             return False
         await self.discard_photo(job)
+        joblog.cancelled(job_id)
         self.subscriptions.publish(Cancelled(job_id))
         return True
 
     async def started(self, job: Job) -> None:
         """Tell listeners the job started, and the jobs behind it their new place in line."""
+        joblog.started(job.id, job.attempts, job.worker or "this machine")
         self.subscriptions.publish(Started(job.id, job.attempts))
         await self.announce_positions()
 
-    async def finish(self, job: Job, output: Path, attempt: int | None = None) -> None:
-        """Record the video (unless `attempt` is no longer the job's) and tell listeners."""
+    async def finish(self, job: Job, output: Path, attempt: int | None = None, *, frames: int = 0,
+                     seconds: float = 0.0) -> None:
+        """Record the video (unless `attempt` is no longer the job's) and tell listeners; `frames` and `seconds`
+        (the render's) are for the log."""
         async with self.db.transaction() as session:
             finished = await Jobs(session).finish(job.id, output, attempt)
             current = await Jobs(session).get(job.id)
         if finished is not None:
+            joblog.finished(job.id, job.attempts, frames, seconds, output.stat().st_size if output.is_file() else 0)
             await self.discard_photo(job)
             self.subscriptions.publish(Finished(job.id, output))
             return
@@ -87,6 +93,7 @@ class JobLifecycle:
         async with self.db.transaction() as session:
             failed = await Jobs(session).fail(job.id, reason, attempt)
         if failed is not None:
+            joblog.failed(job.id, job.attempts, reason)
             await self.discard_photo(job)
             self.subscriptions.publish(Failed(job.id, reason))
 

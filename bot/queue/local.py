@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
+from bot.queue import joblog
 from bot.queue.events import JobEvent
 from bot.queue.lifecycle import BROKE, CRASHED, PHOTO_GONE, REFUNDED, TIMED_OUT, JobLifecycle
 from bot.store.database import Database
@@ -178,7 +179,8 @@ class LocalRenderQueue:
             await process.kill()
             async with self._db.transaction() as session:
                 await Jobs(session).hand_back(job_id)
+            joblog.handed_back(job_id, job.attempts, "memebot is shutting down; the next start renders it again")
             raise
         else:
-            await self._jobs.finish(job, rendered.output)
+            await self._jobs.finish(job, rendered.output, frames=rendered.frames, seconds=rendered.seconds)
 

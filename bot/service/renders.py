@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.config import Settings
+from bot.queue import joblog
 from bot.queue.protocol import RenderQueue, WorkerFailed
 from bot.service.consent import Consent
 from bot.service.errors import (
@@ -171,6 +172,7 @@ class Renders:
                 chat_charged=reservation.chat_charged,
             )
             session.add(job)
+        joblog.accepted(job.id, user.platform, template, job.backend)
         await self._queue.submit(job.id)
         async with self._db.transaction() as session:
             return QueuedRender(job.id, await Jobs(session).position(job.id))

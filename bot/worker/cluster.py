@@ -28,6 +28,7 @@ from taskiq.receiver import Receiver
 
 from bot.config import Settings
 from bot.queue import broker as wiring
+from bot.queue import joblog
 from bot.queue.lifecycle import BROKE, CRASHED, TIMED_OUT
 from bot.store.database import Database
 from bot.store.jobs import Jobs
@@ -151,7 +152,7 @@ class WorkerNode:
         if job is None:
             return  # a redelivered or repeated message: the job was taken, cancelled or ended already
         attempt = job.attempts
-        log.info("job %s attempt %d: started on %s", job_id, attempt, self.name)
+        joblog.started(job_id, attempt, self.name)
         await self._publish({"job": job_id, "attempt": attempt, "kind": "started"})
         photo = self._work / f"job-{job_id}-{attempt}.photo"
         output = self._work / f"job-{job_id}-{attempt}.mp4"
@@ -168,6 +169,11 @@ class WorkerNode:
             heartbeat.cancel()
             photo.unlink(missing_ok=True)
             output.unlink(missing_ok=True)
+        match outcome["kind"]:
+            case "failed":
+                joblog.failed(job_id, attempt, outcome["reason"])
+            case "rejected":
+                joblog.failed(job_id, attempt, outcome["message"])
         await self._redis.set(wiring.result_key(job_id, attempt), json.dumps(outcome), ex=wiring.MEDIA_TTL_SECONDS)
         await self._publish({"job": job_id, "attempt": attempt, "kind": "result"})
 
@@ -201,9 +207,9 @@ class WorkerNode:
         except asyncio.CancelledError:
             await slot.process.revive()  # the render may still be running in there
             raise
-        await self._redis.set(wiring.output_key(job_id, attempt), output.read_bytes(), ex=wiring.MEDIA_TTL_SECONDS)
-        log.info("job %s attempt %d: finished, %d frames in %.1f s (%.1f frames/s)", job_id, attempt,
-                 rendered.frames, rendered.seconds, rendered.frames_per_second)
+        video = output.read_bytes()
+        await self._redis.set(wiring.output_key(job_id, attempt), video, ex=wiring.MEDIA_TTL_SECONDS)
+        joblog.finished(job_id, attempt, rendered.frames, rendered.seconds, len(video))
         return {"kind": "done", "frames": rendered.frames, "seconds": rendered.seconds}
 
     async def _heartbeat(self, job_id: int, attempt: int, render: asyncio.Task[Any] | None) -> bool:
@@ -230,7 +236,7 @@ class WorkerNode:
         async with self._db.transaction() as session:
             handed_back = await Jobs(session).hand_back(job_id, attempt)
         if handed_back is not None:
-            log.info("job %s attempt %d: handed back on shutdown", job_id, attempt)
+            joblog.handed_back(job_id, attempt, "the worker is shutting down")
             await wiring.kick_render(self._renders, job_id, template, bundle, face)
 
     def _progress_publisher(self, job_id: int, attempt: int) -> Callable[[int, int], None]:

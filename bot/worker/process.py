@@ -10,6 +10,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from bot import logs
 from bot.worker.serve import Broke, Done, Ready, Rejected, TaskProgress, serve
 from bot.worker.tasks import Task
 from inference.api import InputError
@@ -58,7 +59,8 @@ class WorkerProcess:
         context = multiprocessing.get_context("spawn")
         self._connection, child_end = context.Pipe()
         self._process = context.Process(
-            target=serve, args=(child_end, self._factory, self._renderer_options), name="memebot-worker", daemon=True
+            target=serve, args=(child_end, self._factory, self._renderer_options, logs.current()),
+            name="memebot-worker", daemon=True,
         )
         self._process.start()
         child_end.close()  # so the parent sees end-of-file when the child dies

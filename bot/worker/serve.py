@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from bot import logs
 from bot.worker.tasks import Task, WorkerContext
 from inference.api import InputError
 
@@ -56,11 +57,14 @@ def end_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def serve(connection: Connection, factory: str | None, renderer_options: dict[str, Any]) -> None:
+def serve(connection: Connection, factory: str | None, renderer_options: dict[str, Any],
+          log_setup: logs.LogSetup | None = None) -> None:
     """Worker process entry point: answer tasks until the parent says stop or goes away."""
     end_with_parent()
     # The parent decides when work stops (graceful shutdown); a terminal's Ctrl-C must not cut it short.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if log_setup is not None:
+        logs.configure(log_setup)  # a spawned process starts without its parent's logging
     context = WorkerContext(renderer_options, factory)
     connection.send(Ready(backend=context.backend))
     while (task := _next_task(connection)) is not None:

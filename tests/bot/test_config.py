@@ -45,6 +45,8 @@ def test_values_are_read_and_typed(tmp_path):
         ("MEMEBOT_OUTPUT_RETENTION_HOURS", "-1"),
         ("MEMEBOT_BACKEND", "magic"),
         ("MEMEBOT_ADMINS", "justanid"),
+        ("MEMEBOT_LOG_LEVEL", "loud"),
+        ("MEMEBOT_LOG_FORMAT", "xml"),
     ],
 )
 def test_a_bad_value_names_its_variable(name, value):
@@ -61,3 +63,10 @@ def test_dotenv_does_not_override_the_real_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("MEMEBOT_CHAT_DAILY_QUOTA")
     settings = Settings.from_env()
     assert (settings.user_daily_quota, settings.chat_daily_quota) == (2, 9)
+
+
+def test_logging_is_info_as_text_unless_set():
+    settings = Settings.from_env({})
+    assert (settings.log_level, settings.log_format) == ("INFO", "text")
+    settings = Settings.from_env({"MEMEBOT_LOG_LEVEL": "debug", "MEMEBOT_LOG_FORMAT": "JSON"})
+    assert (settings.log_level, settings.log_format) == ("DEBUG", "json")

@@ -22,7 +22,10 @@ async def report_error(update: object, context: MemeContext) -> None:
     if isinstance(error, UserFacingError):
         text = error.message
     else:
-        log.error("a Telegram update failed: %s", update, exc_info=error)
+        # The update's id and chat, not the update: it holds what the user wrote.
+        update_id = update.update_id if isinstance(update, Update) else None
+        chat = update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
+        log.error("Telegram update %s in chat %s failed", update_id, chat, exc_info=error)
         text = SOMETHING_WENT_WRONG
     if isinstance(update, Update) and update.effective_message is not None:
         with contextlib.suppress(TelegramError):  # e.g. the network that failed the update
