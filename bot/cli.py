@@ -3,19 +3,31 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
+from collections.abc import Awaitable, Callable
 
 from bot import logs
 from bot.config import ConfigError, Settings
+from inference.backends import BackendUnavailable
 from inference.cli import (
     EXIT_BAD_INPUT, CommandError, add_convert_parser, add_render_parser, add_template_parser, run_handler,
 )
 
+log = logging.getLogger("bot")
+EXIT_UNEXPECTED = 1
+EXIT_INTERRUPTED = 130
+
 
 def _db_upgrade(settings: Settings) -> None:
+    from bot.startup import StartupError, check_database, one_line, prepare_data_dir
     from bot.store.migrate import upgrade
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        prepare_data_dir(settings)
+        asyncio.run(check_database(settings.database_url))
+    except StartupError as error:
+        raise CommandError(logs.redact(one_line(str(error)))) from None
     asyncio.run(upgrade(settings.database_url))
     print(f"database at {settings.database_url} is up to date")
 
@@ -25,8 +37,7 @@ def _run(settings: Settings) -> None:
 
     if not (settings.discord_token or settings.telegram_token):
         raise CommandError(NO_TOKEN_MESSAGE)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    asyncio.run(serve(settings))
+    _serve(settings, serve)
 
 
 def _worker(settings: Settings) -> None:
@@ -35,8 +46,32 @@ def _worker(settings: Settings) -> None:
     if not settings.broker_url:
         raise CommandError("memebot worker takes renders from a cluster's broker: set MEMEBOT_BROKER_URL "
                            "(e.g. redis://host:6379/0) and MEMEBOT_DATABASE_URL as the bot has them")
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    asyncio.run(serve_worker(settings))
+    _serve(settings, serve_worker)
+
+
+def _serve(settings: Settings, serve: Callable[[Settings], Awaitable[None]]) -> None:
+    """Check what can be checked, then serve; a failed start is one line on stderr (exit 2), never a traceback.
+
+    The log (stdout) gets the traceback of anything unexpected, with the secrets masked like every other line.
+    """
+    from bot.startup import StartupError, one_line, preflight
+
+    async def checked() -> None:
+        log.info("memebot starting (%s)", "worker" if serve.__name__ == "serve_worker" else "bot")
+        await preflight(settings)
+        await serve(settings)
+
+    try:
+        asyncio.run(checked())
+    except (StartupError, BackendUnavailable) as error:
+        raise CommandError(logs.redact(one_line(str(error)))) from None
+    except KeyboardInterrupt:  # Ctrl-C before the bot took over SIGINT (once serving, it stops cleanly)
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    except Exception as error:
+        log.critical("memebot stopped on an unexpected error", exc_info=True)
+        print(f"memebot: error: stopped on an unexpected error ({logs.redact(one_line(type(error).__name__))}); "
+              "the log has its traceback", file=sys.stderr)
+        raise SystemExit(EXIT_UNEXPECTED) from None
 
 
 def _verbosity(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
@@ -86,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         logs.configure(logs.service_setup(settings, args.verbosity))
     else:
         logs.configure(logs.terminal_setup(settings, args.verbosity))
+    settings.log_notices()
     return run_handler(args)
 
 

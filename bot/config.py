@@ -1,6 +1,7 @@
 """The bot's settings, read once from environment variables (and a .env file)."""
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,6 +11,8 @@ from typing import Any
 from dotenv import find_dotenv, load_dotenv
 
 from bot.logs import DEFAULT_FORMAT, DEFAULT_LEVEL, FORMATS, LEVELS
+
+log = logging.getLogger(__name__)
 
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_DEVICE = "cpu"
@@ -31,6 +34,8 @@ DEFAULT_TELEGRAM_FILE_URL = "https://api.telegram.org/file"
 DEFAULT_DISCORD_API_URL = "https://discord.com/api/v10"
 DEFAULT_DISCORD_GATEWAY_URL = "wss://gateway.discord.gg"
 BACKENDS = ("fomm", "landmarks")
+# python-telegram-bot's base_url ends in /bot; memebot adds that part itself (followed by the token).
+TELEGRAM_URL_SUFFIX = "/bot"
 
 
 class ConfigError(ValueError):
@@ -70,6 +75,8 @@ class Settings:
     discord_gateway_url: str = DEFAULT_DISCORD_GATEWAY_URL
     log_level: str = DEFAULT_LEVEL
     log_format: str = DEFAULT_FORMAT
+    # What was adjusted while reading the settings, for log_notices() to say once logging is set up.
+    notices: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Paths are stored in the database, so they must not depend on the working directory.
@@ -79,6 +86,20 @@ class Settings:
             object.__setattr__(self, "checkpoint", self.checkpoint.resolve())
         if not self.database_url:
             object.__setattr__(self, "database_url", f"sqlite+aiosqlite:///{self.data_dir / 'memebot.db'}")
+        for name, attribute in (("MEMEBOT_TELEGRAM_API_URL", "telegram_api_url"),
+                                ("MEMEBOT_TELEGRAM_FILE_URL", "telegram_file_url")):
+            url = getattr(self, attribute).rstrip("/")
+            if url.endswith(TELEGRAM_URL_SUFFIX):
+                url = url.removesuffix(TELEGRAM_URL_SUFFIX)
+                object.__setattr__(self, attribute, url)
+                object.__setattr__(self, "notices", (*self.notices, (
+                    f"{name} ends in {TELEGRAM_URL_SUFFIX}, which memebot adds itself (followed by the token); "
+                    f"using {url}")))
+
+    def log_notices(self) -> None:
+        """Log what was adjusted in the settings (e.g. a /bot suffix taken off a Telegram URL)."""
+        for notice in self.notices:
+            log.warning("%s", notice)
 
     @property
     def photos_dir(self) -> Path:

@@ -79,9 +79,12 @@ class WorkerNode:
         self._work.mkdir(parents=True, exist_ok=True)
         await self._renders.startup()
         try:
-            async with asyncio.TaskGroup() as group:  # one failing to start stops the others
-                for slot in self._slots:
-                    group.create_task(slot.process.start())
+            try:
+                async with asyncio.TaskGroup() as group:  # one failing to start stops the others
+                    for slot in self._slots:
+                        group.create_task(slot.process.start())
+            except* WorkerCrashed as failures:  # e.g. an unreadable checkpoint: say why, once
+                raise failures.exceptions[0] from None
             serving = [asyncio.create_task(self._serve(slot), name=f"memebot-worker-{slot.index}")
                        for slot in self._slots]
             log.info("worker %s serving %d render processes (%s) and one media process", self.name,

@@ -11,9 +11,10 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from bot import logs
-from bot.worker.serve import Broke, Done, Ready, Rejected, TaskProgress, serve
+from bot.worker.serve import Broke, Done, Ready, Rejected, SetupFailed, TaskProgress, serve
 from bot.worker.tasks import Task
 from inference.api import InputError
+from inference.backends import BackendUnavailable
 
 STOP_TIMEOUT_SECONDS = 5.0
 RESTART_DELAY_SECONDS = 5.0
@@ -24,6 +25,11 @@ log = logging.getLogger(__name__)
 
 class WorkerCrashed(Exception):
     """The worker process died (segfault, os._exit, out of memory, killed)."""
+
+
+class WorkerSetupFailed(WorkerCrashed, BackendUnavailable):
+    """The worker could not build its renderer with these settings (e.g. an unreadable checkpoint); the message says
+    why in one line. A WorkerCrashed too, so a restart that fails this way is retried like any other."""
 
 
 class TaskRejected(Exception):
@@ -72,6 +78,9 @@ class WorkerProcess:
         except BaseException:
             await self.kill()
             raise
+        if isinstance(ready, SetupFailed):
+            await self.kill()
+            raise WorkerSetupFailed(ready.message)
         if not isinstance(ready, Ready):
             await self.kill()
             raise WorkerCrashed(f"the worker process sent {ready!r} instead of getting ready")

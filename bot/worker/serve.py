@@ -12,6 +12,7 @@ from typing import Any
 from bot import logs
 from bot.worker.tasks import Task, WorkerContext
 from inference.api import InputError
+from inference.backends import BackendUnavailable
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
@@ -21,6 +22,13 @@ class Ready:
     """Worker -> parent: set up; `backend` is the render backend (None for a media worker)."""
 
     backend: str | None
+
+
+@dataclass(frozen=True)
+class SetupFailed:
+    """Worker -> parent: the renderer cannot be built with these settings (e.g. an unreadable checkpoint)."""
+
+    message: str
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,11 @@ def serve(connection: Connection, factory: str | None, renderer_options: dict[st
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if log_setup is not None:
         logs.configure(log_setup)  # a spawned process starts without its parent's logging
-    context = WorkerContext(renderer_options, factory)
+    try:
+        context = WorkerContext(renderer_options, factory)
+    except (BackendUnavailable, InputError) as error:  # the settings' fault, told by the parent in one line
+        connection.send(SetupFailed(str(error)))
+        return
     connection.send(Ready(backend=context.backend))
     while (task := _next_task(connection)) is not None:
         try:

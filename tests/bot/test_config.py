@@ -70,3 +70,22 @@ def test_logging_is_info_as_text_unless_set():
     assert (settings.log_level, settings.log_format) == ("INFO", "text")
     settings = Settings.from_env({"MEMEBOT_LOG_LEVEL": "debug", "MEMEBOT_LOG_FORMAT": "JSON"})
     assert (settings.log_level, settings.log_format) == ("DEBUG", "json")
+
+
+@pytest.mark.parametrize("suffix", ["/bot", "/bot/"])
+def test_a_telegram_url_ending_in_bot_is_taken_without_it_and_noted(suffix, caplog):
+    settings = Settings.from_env({"MEMEBOT_TELEGRAM_API_URL": f"http://bot-api:8081{suffix}",
+                                  "MEMEBOT_TELEGRAM_FILE_URL": f"http://bot-api:8081/file{suffix}"})
+    assert (settings.telegram_api_url, settings.telegram_file_url) == ("http://bot-api:8081", "http://bot-api:8081/file")
+    settings.log_notices()
+    assert [record.getMessage() for record in caplog.records] == [
+        "MEMEBOT_TELEGRAM_API_URL ends in /bot, which memebot adds itself (followed by the token); "
+        "using http://bot-api:8081",
+        "MEMEBOT_TELEGRAM_FILE_URL ends in /bot, which memebot adds itself (followed by the token); "
+        "using http://bot-api:8081/file",
+    ]
+
+
+def test_a_telegram_url_without_bot_is_left_alone():
+    settings = Settings.from_env({"MEMEBOT_TELEGRAM_API_URL": "http://proxy/robot"})
+    assert settings.telegram_api_url == "http://proxy/robot" and settings.notices == ()

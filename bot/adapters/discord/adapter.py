@@ -9,6 +9,7 @@ import asyncio
 import logging
 import shutil
 
+import aiohttp
 import discord
 from discord.ext import commands
 
@@ -21,6 +22,7 @@ from bot.adapters.discord.sing import Sing
 from bot.adapters.discord.sync import sync_if_changed
 from bot.config import Settings
 from bot.service import MemeService
+from bot.startup import StartupError, one_line
 
 log = logging.getLogger(__name__)
 READY_TIMEOUT_SECONDS = 120.0
@@ -70,8 +72,7 @@ class DiscordAdapter:
             await asyncio.gather(self._connection, return_exceptions=True)
 
     async def _connect(self) -> None:
-        assert self._settings.discord_token is not None
-        await self._bot.login(self._settings.discord_token)
+        await self._login()
         # Only the shard count is taken from GET /gateway/bot: with a count set, discord.py connects every shard to
         # DEFAULT_GATEWAY (MEMEBOT_DISCORD_GATEWAY_URL) instead of the URL in that answer, which a REST proxy
         # would pass through from Discord unchanged.
@@ -95,6 +96,23 @@ class DiscordAdapter:
             self._connection.result()  # raises why it could not connect (e.g. a privileged intent was refused)
             raise RuntimeError("the Discord gateway closed before the bot was ready")
         raise TimeoutError(f"the Discord gateway did not get ready in {timeout:.0f} s")
+
+
+    async def _login(self) -> None:
+        """Log in; a refused token or an API out of reach is a StartupError that says which setting to check."""
+        assert self._settings.discord_token is not None
+        api = self._settings.discord_api_url
+        try:
+            await self._bot.login(self._settings.discord_token)
+        except discord.LoginFailure as error:
+            raise StartupError(f"Discord rejected MEMEBOT_DISCORD_TOKEN ({error}); copy the bot's token again from "
+                               "the Developer Portal (Bot, Reset Token)") from None
+        except discord.HTTPException as error:
+            raise StartupError(f"the Discord API at {api} (MEMEBOT_DISCORD_API_URL) refused to log in: "
+                               f"{error.status} {one_line(error.text) or error.response.reason}") from None
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
+            raise StartupError(f"cannot reach the Discord API at {api} (MEMEBOT_DISCORD_API_URL): "
+                               f"{one_line(str(error)) or type(error).__name__}") from None
 
 
 def _log_if_disconnected(connection: asyncio.Task[None]) -> None:

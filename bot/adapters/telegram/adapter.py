@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.adapters.telegram import admin, commands, sing
@@ -15,6 +16,7 @@ from bot.adapters.telegram.identity import PLATFORM
 from bot.adapters.telegram.limits import FileLimits, limits_for
 from bot.config import Settings
 from bot.service import MemeService
+from bot.startup import StartupError, one_line
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,7 @@ class TelegramAdapter:
             .context_types(ContextTypes(context=MemeContext))
             .build()
         )
+        self._api_url = settings.telegram_api_url
         limits = limits or limits_for(settings.telegram_api_url)
         self._downloads = settings.data_dir / DOWNLOADS_FOLDER
         self._deliveries = Deliveries(self._application.bot, service, limits, scratch=self._downloads)
@@ -63,10 +66,28 @@ class TelegramAdapter:
             await self._application.start()
             await self._application.updater.start_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
             await self._deliveries.resume()
-        except BaseException:
+        except BaseException as error:
             await self.stop()  # no half-started polling or HTTP session left behind
+            if isinstance(error, TelegramError):
+                raise self._startup_error(error) from None
             raise
         log.info("serving Telegram as @%s", self._application.bot.username)
+
+    def _startup_error(self, error: TelegramError) -> StartupError:
+        """Why the start failed, in one line naming the setting to check (never the token: PTB's URLs hold it)."""
+        reason = one_line(error.message)
+        if isinstance(error, InvalidToken):
+            # PTB's getMe words it "The token `<token>` was rejected by the server."; the server's words are inside.
+            if isinstance(error.__cause__, TelegramError):
+                reason = one_line(error.__cause__.message)
+            return StartupError(f"Telegram rejected MEMEBOT_TELEGRAM_TOKEN ({reason}); check the token @BotFather "
+                                f"gave you, and that MEMEBOT_TELEGRAM_API_URL {self._api_url} is a Bot API server")
+        # PTB words a failed connection "httpx.ConnectError: ..."; an HTTP error answer is a NetworkError too.
+        if isinstance(error, TimedOut) or (isinstance(error, NetworkError) and error.message.startswith("httpx.")):
+            return StartupError(f"cannot reach the Telegram Bot API at {self._api_url} (MEMEBOT_TELEGRAM_API_URL): "
+                                f"{reason}")
+        return StartupError(f"the Telegram Bot API at {self._api_url} (MEMEBOT_TELEGRAM_API_URL) answered an "
+                            f"error while memebot started: {reason}")
 
     async def stop(self) -> None:
         """Stop polling, let running handlers finish, stop following jobs (the next start resumes them)."""

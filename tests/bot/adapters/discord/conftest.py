@@ -13,7 +13,7 @@ from bot.adapters.discord import DiscordAdapter
 from bot.config import Settings
 from bot.service import MemeService, UserRef
 from inference.video import VideoInfo, probe
-from tests.bot.adapters.discord.fake_discord import FakeDiscord, Message
+from tests.bot.adapters.discord.fake_discord import TOKEN, FakeDiscord, Message
 from tests.bot.conftest import ADMIN
 
 ADMIN_ID = int(ADMIN.id)  # a bot admin (MEMEBOT_ADMINS) in every test's settings
@@ -55,7 +55,7 @@ def bot_settings(data_dir: Path, fake: FakeDiscord, **overrides: object) -> Sett
         "backend": "landmarks",
         "admins": frozenset({str(ADMIN)}),
         "shutdown_grace_seconds": 2.0,
-        "discord_token": "fake-token",
+        "discord_token": TOKEN,
         "discord_api_url": fake.api_url,
         "discord_gateway_url": fake.gateway_url,
     }

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 API = "/api/v10"
+TOKEN = "fake-token"  # the bot token the fake accepts; REST calls with another are answered 401 Unauthorized
 APPLICATION_ID = 900000000000000001
 BOT_USER = {"id": "900000000000000002", "username": "memebot", "discriminator": "0", "global_name": None,
             "avatar": None, "bot": True}
@@ -407,6 +408,7 @@ class FakeDiscord:
         path = "/" + request.match_info["path"]
         self.calls.append(Call(request.method, path, body))
         try:
+            _check_token(request, path)
             response = self._route(request.method, path.split("/")[1:], body or {}, files)
         except _DiscordError as error:
             response = _json({"message": error.message, "code": error.code}, status=error.status)
@@ -511,6 +513,14 @@ class FakeDiscord:
         if request.can_read_body:
             return await request.json(), []
         return None, []
+
+
+def _check_token(request: web.Request, path: str) -> None:
+    """Like Discord: the bot's own routes need its token; interaction callbacks and webhooks carry their own."""
+    if path.startswith(("/interactions/", "/webhooks/")) and "Authorization" not in request.headers:
+        return
+    if request.headers.get("Authorization") != f"Bot {TOKEN}":
+        raise _DiscordError(401, 0, "401: Unauthorized")
 
 
 class _DiscordError(Exception):
