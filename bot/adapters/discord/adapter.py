@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot.adapters.discord.admin import Admin
 from bot.adapters.discord.endpoints import use_endpoints
 from bot.adapters.discord.info import Info
+from bot.adapters.discord.invite import invite_url
 from bot.adapters.discord.jobs import DiscordFollowers
 from bot.adapters.discord.replies import report_error
 from bot.adapters.discord.sing import Sing
@@ -82,6 +83,7 @@ class DiscordAdapter:
         await self._bot.add_cog(Info(self._service))
         await self._bot.add_cog(Admin(self._service, self._downloads))
         assert self._bot.application_id is not None  # login fetched it
+        log.info("invite memebot to a Discord server: %s", invite_url(self._bot.application_id))
         await sync_if_changed(self._bot.tree, self._bot.application_id, self._state_dir)
         self._connection = asyncio.create_task(self._bot.connect(), name="discord-gateway")
         self._connection.add_done_callback(_log_if_disconnected)
