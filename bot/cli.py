@@ -6,6 +6,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from importlib import metadata
 
 from bot import logs
 from bot.config import ConfigError, Settings
@@ -17,6 +18,14 @@ from inference.cli import (
 log = logging.getLogger("bot")
 EXIT_UNEXPECTED = 1
 EXIT_INTERRUPTED = 130
+
+
+def version() -> str:
+    """`memebot <version>` as installed; nothing is read from the source tree when it is not installed."""
+    try:
+        return f"memebot {metadata.version('memebot')}"
+    except metadata.PackageNotFoundError:
+        return "memebot (not installed)"
 
 
 def _db_upgrade(settings: Settings) -> None:
@@ -57,7 +66,7 @@ def _serve(settings: Settings, serve: Callable[[Settings], Awaitable[None]]) -> 
     from bot.startup import StartupError, one_line, preflight
 
     async def checked() -> None:
-        log.info("memebot starting (%s)", "worker" if serve.__name__ == "serve_worker" else "bot")
+        log.info("%s starting (%s)", version(), "worker" if serve.__name__ == "serve_worker" else "bot")
         await preflight(settings)
         await serve(settings)
 
@@ -84,8 +93,15 @@ def _verbosity(parser: argparse.ArgumentParser, *, suppress: bool = False) -> No
                         help="log less: WARNING for run and worker, errors only for the other commands")
 
 
+def _version_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--version", action="version", version=version(), help="print memebot's version and exit")
+    return parser
+
+
 def build_parser(settings: Settings) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="memebot", description="Make a face photo sing a song template.")
+    parser = argparse.ArgumentParser(prog="memebot", description="Make a face photo sing a song template.",
+                                     parents=[_version_parser()])
     _verbosity(parser)
     commands = parser.add_subparsers(dest="command", required=True)
     defaults = {
@@ -111,6 +127,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _version_parser().parse_known_args(argv)  # --version works whatever the configuration
     try:
         settings = Settings.from_env()
     except ConfigError as error:

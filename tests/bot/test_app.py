@@ -1,7 +1,11 @@
-"""`memebot run`: no token is a clear exit 2; with a token it serves in one loop until SIGTERM, then closes cleanly."""
+"""`memebot run`: no token is a clear exit 2; with a token it serves in one loop until SIGTERM, then closes cleanly.
+`memebot --version` says which memebot is installed."""
 import asyncio
 import os
 import signal
+from importlib import metadata
+
+import pytest
 
 from bot.app import serve
 from bot.cli import main
@@ -35,3 +39,27 @@ async def test_serves_telegram_until_sigterm_then_stops_cleanly(tmp_path):
         running.cancel()
         await api.stop()
     assert (tmp_path / "data" / "memebot.db").exists()  # migrations ran at start-up
+
+
+def test_version_is_the_installed_one(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == f"memebot {metadata.version('memebot')}\n"
+
+
+def test_version_works_whatever_the_configuration(monkeypatch, capsys):
+    monkeypatch.setenv("MEMEBOT_USER_DAILY_QUOTA", "many")
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.startswith("memebot ")
+
+
+def test_version_when_not_installed(monkeypatch, capsys):
+    def not_installed(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", not_installed)
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out == "memebot (not installed)\n"
