@@ -29,7 +29,7 @@ def version() -> str:
 
 
 def _db_upgrade(settings: Settings) -> None:
-    from bot.startup import StartupError, check_database, one_line, prepare_data_dir
+    from bot.startup import StartupError, check_database, hide_password, one_line, prepare_data_dir
     from bot.store.migrate import upgrade
 
     try:
@@ -38,7 +38,7 @@ def _db_upgrade(settings: Settings) -> None:
     except StartupError as error:
         raise CommandError(logs.redact(one_line(str(error)))) from None
     asyncio.run(upgrade(settings.database_url))
-    print(f"database at {settings.database_url} is up to date")
+    print(f"database at {hide_password(settings.database_url)} is up to date")
 
 
 def _run(settings: Settings) -> None:

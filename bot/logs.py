@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ FORMATS = ("text", "json")
 DEFAULT_LEVEL = "INFO"
 DEFAULT_FORMAT = "text"
 MASK = "***"
+SHORT_SECRET = 5
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 TERMINAL_FORMAT = "%(levelname)s %(name)s: %(message)s"
 # Libraries' loggers never go below these levels: httpx and httpcore log every request URL, which holds the
@@ -54,21 +56,26 @@ _redactor: Redactor | None = None
 
 
 class Redactor:
-    """Masks secrets in text: each as it is and percent-encoded (as it appears in a URL)."""
+    """Masks secrets in text: each as it is and percent-encoded (as it appears in a URL).
+
+    A secret of SHORT_SECRET characters or fewer (a weak password) is masked only where it stands alone, between
+    characters that are not letters or digits (as in redis://:pw@host), so it does not mask parts of every word.
+    """
 
     def __init__(self, secrets: Iterable[str]) -> None:
         forms = {form for secret in secrets if secret for form in (secret, quote(secret, safe=""), quote(secret))}
         # Longest first, so a secret that contains another is masked whole.
-        self._forms = sorted(forms, key=len, reverse=True)
+        patterns = []
+        for form in sorted(forms, key=len, reverse=True):
+            escaped = re.escape(form)
+            patterns.append(escaped if len(form) > SHORT_SECRET else rf"(?<![A-Za-z0-9]){escaped}(?![A-Za-z0-9])")
+        self._pattern = re.compile("|".join(patterns)) if patterns else None
 
     def __call__(self, text: str) -> str:
-        for form in self._forms:
-            if form in text:
-                text = text.replace(form, MASK)
-        return text
+        return self._pattern.sub(MASK, text) if self._pattern is not None else text
 
     def __bool__(self) -> bool:
-        return bool(self._forms)
+        return self._pattern is not None
 
 
 class RedactingFilter(logging.Filter):

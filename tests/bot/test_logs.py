@@ -62,6 +62,11 @@ def test_secrets_are_masked_as_they_are_and_url_encoded():
     assert redact("nothing to hide") == "nothing to hide"
 
 
+def test_a_short_password_is_masked_only_where_it_stands_alone():
+    redact = logs.Redactor(["bot"])
+    assert redact("redis://:bot@redis:6379/0 for memebot") == "redis://:***@redis:6379/0 for memebot"
+
+
 def test_the_secrets_are_both_tokens_and_the_url_passwords():
     found = logs.secrets_of(settings(database_url="postgresql+asyncpg://memebot:db-secret@db/memebot"))
     assert set(found) == {TELEGRAM_TOKEN, DISCORD_TOKEN, BROKER_PASSWORD, "db-secret"}
