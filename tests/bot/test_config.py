@@ -79,10 +79,10 @@ def test_a_telegram_url_ending_in_bot_is_taken_without_it_and_noted(suffix, capl
     assert (settings.telegram_api_url, settings.telegram_file_url) == ("http://bot-api:8081", "http://bot-api:8081/file")
     settings.log_notices()
     assert [record.getMessage() for record in caplog.records] == [
-        "MEMEBOT_TELEGRAM_API_URL ends in /bot, which memebot adds itself (followed by the token); "
-        "using http://bot-api:8081",
-        "MEMEBOT_TELEGRAM_FILE_URL ends in /bot, which memebot adds itself (followed by the token); "
-        "using http://bot-api:8081/file",
+        ("MEMEBOT_TELEGRAM_API_URL ends in /bot, which memebot adds itself (followed by the token); "
+         "using http://bot-api:8081"),
+        ("MEMEBOT_TELEGRAM_FILE_URL ends in /bot, which memebot adds itself (followed by the token); "
+         "using http://bot-api:8081/file"),
     ]
 
 

@@ -103,7 +103,7 @@ def test_json_lines_are_one_object_each(restored_logging, monkeypatch):
     try:
         raise ValueError(f"token {TELEGRAM_TOKEN}")
     except ValueError:
-        log.error("job 7 attempt 1: failed", exc_info=True)
+        log.exception("job 7 attempt 1: failed")
     first, second = (json.loads(line) for line in stream.getvalue().splitlines())
     assert first.keys() == {"time", "level", "logger", "message"}
     assert (first["level"], first["logger"], first["message"]) == ("INFO", "bot.jobs", "job 7: accepted")

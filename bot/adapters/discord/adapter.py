@@ -99,7 +99,6 @@ class DiscordAdapter:
             raise RuntimeError("the Discord gateway closed before the bot was ready")
         raise TimeoutError(f"the Discord gateway did not get ready in {timeout:.0f} s")
 
-
     async def _login(self) -> None:
         """Log in; a refused token or an API out of reach is a StartupError that says which setting to check."""
         assert self._settings.discord_token is not None
