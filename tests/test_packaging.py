@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tomllib
 import zipfile
 from importlib import resources
 from pathlib import Path
@@ -137,6 +138,9 @@ def test_an_installed_copy_finds_its_resources_in_itself_and_has_no_torch(run_in
 
 
 def test_an_installed_copy_lists_renders_and_migrates_without_torch(run_installed, installed, tmp_path):
+    versioned = run_installed("--version")
+    version = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+    assert (versioned.returncode, versioned.stdout.strip()) == (0, f"memebot {version}"), versioned.stderr
     listed = run_installed("template", "list")
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.split()[0] == "demo"
