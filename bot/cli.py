@@ -12,7 +12,12 @@ from bot import logs
 from bot.config import ConfigError, Settings
 from inference.backends import BackendUnavailable
 from inference.cli import (
-    EXIT_BAD_INPUT, CommandError, add_convert_parser, add_render_parser, add_template_parser, run_handler,
+    EXIT_BAD_INPUT,
+    CommandError,
+    add_convert_parser,
+    add_render_parser,
+    add_template_parser,
+    run_handler,
 )
 
 log = logging.getLogger("bot")

@@ -1,7 +1,6 @@
 """`memebot render`, `memebot template ...` and `memebot convert-checkpoint`: the inference side of the command line."""
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from inference.alignment import best_frame
-from inference.api import RenderResult
 from inference.animator import Animator, DrivingMotion, SourceFace
+from inference.api import RenderResult
 from inference.compose import MAX_OUTPUT_SIDE, PasteBack, PlainFrames
 from inference.face import CROP_SIZE, FaceBox, SquareBox, crop_square, landmarks, largest_face, square_around
 from inference.label import DEFAULT_LABEL, Label

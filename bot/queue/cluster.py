@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from redis.asyncio import Redis
-from taskiq import AsyncBroker
 
 from bot.config import Settings
 from bot.queue import broker as wiring
@@ -29,7 +28,7 @@ from bot.store.database import Database
 from bot.store.jobs import Jobs
 from bot.store.models import ACTIVE_STATES, Job, JobState, Template, utcnow
 from bot.worker.process import WorkerFailed
-from bot.worker.tasks import IngestTemplate, Ingested
+from bot.worker.tasks import Ingested, IngestTemplate
 from inference.api import InputError, PhotoInfo, read_template
 from inference.backends import choose_backend
 from inference.templates.folders import TemplateExists, move_aside

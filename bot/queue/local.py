@@ -17,7 +17,13 @@ from bot.store.database import Database
 from bot.store.jobs import Jobs
 from bot.worker.process import TaskBroke, TaskRejected, WorkerCrashed, WorkerProcess
 from bot.worker.tasks import (
-    DEFAULT_FACTORY, IngestTemplate, Ingested, InspectPhoto, Render, ShrinkVideo, Task,
+    DEFAULT_FACTORY,
+    Ingested,
+    IngestTemplate,
+    InspectPhoto,
+    Render,
+    ShrinkVideo,
+    Task,
 )
 from inference.api import PhotoInfo, RenderRequest
 

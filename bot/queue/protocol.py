@@ -7,7 +7,7 @@ from typing import Protocol
 
 from bot.queue.events import JobEvent
 from bot.worker.process import WorkerFailed
-from bot.worker.tasks import IngestTemplate, Ingested
+from bot.worker.tasks import Ingested, IngestTemplate
 from inference.api import PhotoInfo
 
 __all__ = ["RenderQueue", "WorkerFailed"]

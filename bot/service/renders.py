@@ -18,7 +18,13 @@ from bot.queue import joblog
 from bot.queue.protocol import RenderQueue, WorkerFailed
 from bot.service.consent import Consent
 from bot.service.errors import (
-    BadPhoto, Banned, ChatDisabled, ConsentRequired, NotAllowed, PhotoTooLarge, UnknownTemplate,
+    BadPhoto,
+    Banned,
+    ChatDisabled,
+    ConsentRequired,
+    NotAllowed,
+    PhotoTooLarge,
+    UnknownTemplate,
 )
 from bot.service.identity import ChatRef, UserRef, chat_row, user_row
 from bot.service.quota import Quotas, Usage
@@ -27,7 +33,6 @@ from bot.store.jobs import Jobs
 from bot.store.models import Job, Template, utcnow
 from inference.api import InputError
 from inference.templates.template import META_FILE as TEMPLATE_META_FILE
-
 
 # A second face at least this large next to the largest makes the choice of face a guess (as at template ingest);
 # smaller ones (people in the background) are left as they are.

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.service.errors import UnknownTemplate
 from bot.store.database import Database
 from bot.store.models import Template
-from bot.service.errors import UnknownTemplate
 from inference.api import RendererSettings, template_library
 from inference.templates.template import PREVIEW_IMAGE_FILE, PREVIEW_VIDEO_FILE
 

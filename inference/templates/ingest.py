@@ -1,15 +1,12 @@
 """Turning an uploaded clip into a template once: checks, face tracking, one stable crop, audio, landmarks, previews."""
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
-import time
-import uuid
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import cv2
@@ -17,9 +14,16 @@ import numpy as np
 
 from inference.errors import InputError
 from inference.face import CROP_SIZE, FaceBox, SquareBox, detect_faces, landmarks, square_around
-from inference.templates.folders import MAX_CLIP_BYTES, TemplateExists, check_slug, move_aside, sweep_stale_work
+from inference.templates.folders import MAX_CLIP_BYTES, TemplateExists, check_slug, move_aside
 from inference.templates.template import (
-    AUDIO_FILE, CLIP_FILE, LANDMARKS_FILE, META_FILE, PREVIEW_IMAGE_FILE, PREVIEW_VIDEO_FILE, Template, TemplateMeta,
+    AUDIO_FILE,
+    CLIP_FILE,
+    LANDMARKS_FILE,
+    META_FILE,
+    PREVIEW_IMAGE_FILE,
+    PREVIEW_VIDEO_FILE,
+    Template,
+    TemplateMeta,
     write_meta,
 )
 from inference.video import VideoWriter, extract_audio, probe, read_frames
@@ -240,7 +244,7 @@ def ingest(
         write_meta(work, TemplateMeta(
             slug=slug, title=title or slug.replace("-", " ").title(), duration=frame_count / TEMPLATE_FPS,
             fps=TEMPLATE_FPS, frame_count=frame_count, has_audio=info.has_audio, credits=credits, source=source,
-            licence=licence, added_by=added_by, added_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            licence=licence, added_by=added_by, added_at=datetime.now(UTC).isoformat(timespec="seconds"),
         ))
         _move_into_place(work, destination, slug, replace)
     except BaseException:

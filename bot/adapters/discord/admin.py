@@ -12,10 +12,10 @@ from bot.adapters.discord.downloads import download
 from bot.adapters.discord.identity import chat_ref, user_ref
 from bot.adapters.discord.sing import SING_COMMAND
 from bot.adapters.messages import (
-    size_text,
     ban_text,
     chat_switched_text,
     limit_text,
+    size_text,
     template_added_text,
     template_removed_text,
 )
