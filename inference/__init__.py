@@ -1,1 +1,3 @@
-"""Inference: the FOMM model, the weight-free animator, templates and the render pipeline. Knows nothing of chats or databases."""
+"""Inference: the FOMM model, the weight-free animator, templates and the render pipeline.
+
+Knows nothing of chats or databases."""

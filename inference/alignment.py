@@ -1,4 +1,5 @@
-"""Best-frame alignment, as the official demo's --find_best_frame: the driving frame whose face shape matches the photo's."""
+"""Best-frame alignment, as the official demo's --find_best_frame: the driving frame whose face shape matches the
+photo's."""
 from __future__ import annotations
 
 import numpy as np

@@ -49,12 +49,16 @@ def add_render_parser(commands, defaults: dict) -> None:
     source.add_argument("--driving", type=Path, help="a raw driving clip (cropped and measured once, then cached)")
     parser.add_argument("--image", type=Path, required=True, help="the face photo")
     parser.add_argument("--out", type=Path, required=True, help="the MP4 to write")
-    parser.add_argument("--checkpoint", type=Path, default=defaults.get("checkpoint"), help="FOMM checkpoint (.pth.tar or converted .safetensors)")
+    parser.add_argument("--checkpoint", type=Path, default=defaults.get("checkpoint"),
+                        help="FOMM checkpoint (.pth.tar or converted .safetensors)")
     parser.add_argument("--backend", choices=BACKENDS, default=defaults.get("backend"),
                         help="default: fomm when a checkpoint is configured, else landmarks")
-    parser.add_argument("--no-paste-back", dest="paste_back", action="store_false", help="output the 256x256 face crop only")
-    parser.add_argument("--no-best-frame", dest="best_frame", action="store_false", help="align to the clip's first frame")
-    parser.add_argument("--label", default=defaults.get("label", DEFAULT_LABEL), help="the visible AI-generated label text")
+    parser.add_argument("--no-paste-back", dest="paste_back", action="store_false",
+                        help="output the 256x256 face crop only")
+    parser.add_argument("--no-best-frame", dest="best_frame", action="store_false",
+                        help="align to the clip's first frame")
+    parser.add_argument("--label", default=defaults.get("label", DEFAULT_LABEL),
+                        help="the visible AI-generated label text")
     parser.set_defaults(handler=_render, templates_dir=defaults["templates_dir"], cache_dir=defaults["cache_dir"])
 
 
@@ -125,7 +129,8 @@ def _template_add(args) -> None:
             credits=args.credits, source=args.source, licence=args.licence, added_by="cli", limits=limits,
             progress=update, warn=lambda message: print(f"warning: {message}", file=sys.stderr),
         )
-    print(f"added {template.slug}: {template.meta.title}, {template.meta.duration:.1f} s, {template.frame_count} frames")
+    meta = template.meta
+    print(f"added {template.slug}: {meta.title}, {meta.duration:.1f} s, {template.frame_count} frames")
 
 
 def _template_list(args) -> None:
@@ -146,7 +151,9 @@ def _template_remove(args) -> None:
 
 
 def add_convert_parser(commands) -> None:
-    parser = commands.add_parser("convert-checkpoint", help="convert an official FOMM checkpoint once into a fast-loading .safetensors file")
+    parser = commands.add_parser(
+        "convert-checkpoint", help="convert an official FOMM checkpoint once into a fast-loading .safetensors file"
+    )
     parser.add_argument("source", type=Path, help="vox-cpk.pth.tar or vox-adv-cpk.pth.tar")
     parser.add_argument("target", type=Path, help="the .safetensors file to write")
     parser.set_defaults(handler=_convert)

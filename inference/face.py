@@ -84,7 +84,7 @@ def detect_faces(rgb: np.ndarray, max_side: int = DETECTION_MAX_SIDE) -> list[Fa
     rects, scores, _ = _detector().run(np.ascontiguousarray(small), 1, 0.0)
     faces = [
         FaceBox(r.left() / scale, r.top() / scale, r.right() / scale, r.bottom() / scale, float(s))
-        for r, s in zip(rects, scores)
+        for r, s in zip(rects, scores, strict=True)  # dlib gives one score per rectangle
     ]
     return sorted(faces, key=lambda f: f.side, reverse=True)
 

@@ -70,4 +70,5 @@ def render(
             for animated in batch:
                 writer.write(label.stamp(composer.compose(animated)))
             progress(writer.frames_written, total)
-    return RenderResult(Path(output), total, time.perf_counter() - started, animator.backend, composer.width, composer.height)
+    elapsed = time.perf_counter() - started
+    return RenderResult(Path(output), total, elapsed, animator.backend, composer.width, composer.height)

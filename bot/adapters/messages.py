@@ -69,7 +69,8 @@ def _limit(used: int, limit: int) -> str:
 def quota_text(usage: Usage) -> str:
     """Today's usage for a user in a chat."""
     return (
-        f"Today you made {_limit(usage.used, usage.limit)} videos; this chat made {_limit(usage.chat_used, usage.chat_limit)}.\n"
+        f"Today you made {_limit(usage.used, usage.limit)} videos; "
+        f"this chat made {_limit(usage.chat_used, usage.chat_limit)}.\n"
         f"In progress: {usage.in_flight} (at most {usage.max_in_flight} at a time). Limits reset at midnight UTC."
     )
 

@@ -107,7 +107,8 @@ class Renders:
         """Cancel the user's videos still waiting in this chat: True if any was, False if they all started,
         None if none is on the way."""
         async with self._db.transaction() as session:
-            jobs = await Jobs(session).on_the_way((await user_row(session, user)).id, (await chat_row(session, chat)).id)
+            user_id = (await user_row(session, user)).id
+            jobs = await Jobs(session).on_the_way(user_id, (await chat_row(session, chat)).id)
         if not jobs:
             return None
         return any([await self._queue.cancel(job.id) for job in jobs])  # a list: every waiting one is cancelled

@@ -82,4 +82,6 @@ class Templates:
 
 def _info(row: Template) -> TemplateInfo:
     folder = Path(row.path)
-    return TemplateInfo(row.slug, row.title, row.duration_seconds, folder / PREVIEW_IMAGE_FILE, folder / PREVIEW_VIDEO_FILE)
+    return TemplateInfo(
+        row.slug, row.title, row.duration_seconds, folder / PREVIEW_IMAGE_FILE, folder / PREVIEW_VIDEO_FILE
+    )

@@ -74,7 +74,9 @@ class Jobs:
 
     async def fail(self, job_id: int, reason: str, attempt: int | None = None) -> Job | None:
         """Queued or running -> failed, refunding its quota; `reason` is shown to the user."""
-        job = await self._move(job_id, ACTIVE_STATES, attempt, state=JobState.FAILED, error=reason, finished_at=utcnow())
+        job = await self._move(
+            job_id, ACTIVE_STATES, attempt, state=JobState.FAILED, error=reason, finished_at=utcnow()
+        )
         if job is not None:
             await quota.refund(self._session, job)
         return job

@@ -181,7 +181,8 @@ class Job(Base):
     photo_path: Mapped[str | None] = mapped_column(Text)  # None once the photo is deleted
     photo_sha256: Mapped[str] = mapped_column(String(64))
     cache_key: Mapped[str | None] = mapped_column(String(64))  # digest of everything that shapes the video
-    face: Mapped[list[float] | None] = mapped_column(JSON)  # the face the inspection found: left, top, right, bottom, score
+    # The face the inspection found: left, top, right, bottom, score.
+    face: Mapped[list[float] | None] = mapped_column(JSON)
     output_path: Mapped[str | None] = mapped_column(Text)  # None until done, and again after retention
     error: Mapped[str | None] = mapped_column(Text)  # user-facing reason of a failure
     reply_to: Mapped[dict[str, Any] | None]  # the adapter's own note of where to deliver

@@ -105,7 +105,9 @@ class WorkerProcess:
                 case Broke(details=details):
                     raise TaskBroke(details)
 
-    async def run_guarded(self, task: Task, limit: float, on_progress: Callable[..., None] = lambda *values: None) -> Any:
+    async def run_guarded(
+        self, task: Task, limit: float, on_progress: Callable[..., None] = lambda *values: None
+    ) -> Any:
         """Run a media task within `limit` seconds: InputError for a refused input, WorkerFailed for a crash, a bug
         or a hang (the process is restarted then, so the next task finds it working)."""
         try:

@@ -1,4 +1,5 @@
-"""FOMM as an animation backend: relative motion from the template's cached keypoints, one source encoding per render."""
+"""FOMM as an animation backend: relative motion from the template's cached keypoints, one source encoding per
+render."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -35,7 +36,9 @@ class FOMMAnimator:
         """The motion's keypoints for these weights: from its cache, else computed in batches and cached."""
         cached = motion.cached_keypoints(self.model.weights_id)
         if cached is None:
-            parts = [self.model.keypoints(_to_tensor(batch, self.model.device)) for batch in motion.frames(self.batch_size)]
+            parts = [
+                self.model.keypoints(_to_tensor(batch, self.model.device)) for batch in motion.frames(self.batch_size)
+            ]
             cached = {name: torch.cat([p[name] for p in parts]).cpu().numpy() for name in ("value", "jacobian")}
             motion.store_keypoints(self.model.weights_id, cached)
         return {name: torch.from_numpy(array).to(self.model.device) for name, array in cached.items()}

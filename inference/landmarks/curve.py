@@ -17,6 +17,7 @@ _WEIGHTS = _catmull_rom_weights(STEPS_PER_POINT)
 
 
 def closed_curve(z: np.ndarray) -> np.ndarray:
-    """A Catmull-Rom loop through complex points z (n,): (n * STEPS_PER_POINT,), point k at sample k * STEPS_PER_POINT."""
+    """A Catmull-Rom loop through complex points z (n,): (n * STEPS_PER_POINT,), point k at sample
+    k * STEPS_PER_POINT."""
     neighbours = np.stack([np.roll(z, 1), z, np.roll(z, -1), np.roll(z, -2)], axis=1)  # (n, 4)
     return (neighbours @ _WEIGHTS.T).reshape(-1)

@@ -72,7 +72,8 @@ class Mesh:
         scale, as long as the opening leaves room; a mouth closing tighter than the source's squeezes them together."""
         upper, lower = (motion.landmarks[:, ibug.INNER_LIP_PAIRS[:, side]] for side in (0, 1))
         opening = lower - upper
-        source_half_gap = 0.5 * np.abs(self.points[ibug.INNER_LIP_PAIRS[:, 1]] - self.points[ibug.INNER_LIP_PAIRS[:, 0]])
+        pairs = ibug.INNER_LIP_PAIRS
+        source_half_gap = 0.5 * np.abs(self.points[pairs[:, 1]] - self.points[pairs[:, 0]])
         head_scale = np.abs(motion.head.scale_rotation)[:, None]
         width = np.abs(opening)
         # Share of the opening between each lip and its row; half (rows together) when the lips touch.

@@ -78,7 +78,8 @@ class MouthInterior:
         lips = _lip_colour(crop, landmarks)
         self.throat_colour, self.tongue_colour = _inside_colour(lips, CAVITY_SHADE), _inside_colour(lips, TONGUE_SHADE)
         source_opening = float(ibug.mouth_opening(landmarks))
-        self.painted_teeth = float(np.clip((OWN_TEETH_SHOWN - source_opening) / (OWN_TEETH_SHOWN - OWN_TEETH_HIDDEN), 0, 1))
+        painted = (OWN_TEETH_SHOWN - source_opening) / (OWN_TEETH_SHOWN - OWN_TEETH_HIDDEN)
+        self.painted_teeth = float(np.clip(painted, 0, 1))
 
     def paint(self, frame: np.ndarray, landmarks: np.ndarray, gap: np.ndarray) -> None:
         """Draw into `frame` (h, w, 3) uint8, in place, given its complex landmarks (68,) and gap outline (8,)."""

@@ -80,21 +80,25 @@ def _check_clip(video: Path, start: float | None, end: float | None, limits: Ing
     begin = max(0.0, start or 0.0)
     finish = min(info.duration, end) if end is not None else info.duration
     if finish - begin <= 0:
-        raise InputError(f"The chosen part of {video.name} is empty (start {begin:.1f} s, end {finish:.1f} s, clip {info.duration:.1f} s).")
+        raise InputError(f"The chosen part of {video.name} is empty "
+                         f"(start {begin:.1f} s, end {finish:.1f} s, clip {info.duration:.1f} s).")
     # Half a frame of slack: a clip of exactly the minimum may probe a hair shorter.
     if finish - begin < limits.min_duration - 0.5 / TEMPLATE_FPS:
         raise InputError(f"That clip is {finish - begin:.1f} s long; templates must be at least "
                          f"{_amount(limits.min_duration)} s. Send a longer clip, or widen start and end.")
     if finish - begin > limits.max_duration:
         raise InputError(f"That clip is {finish - begin:.1f} s long; "
-                         f"templates may be at most {_amount(limits.max_duration)} s. Use start and end to pick a part.")
+                         f"templates may be at most {_amount(limits.max_duration)} s. "
+                         "Use start and end to pick a part.")
     if info.fps < limits.min_fps:
         raise InputError(f"{video.name} has only {info.fps:.0f} frames per second; "
                          f"at least {_amount(limits.min_fps)} are needed.")
     return info, begin, finish
 
 
-def _track_faces(video: Path, info, begin: float, finish: float, limits: IngestLimits, progress: Progress) -> list[FaceBox]:
+def _track_faces(
+    video: Path, info, begin: float, finish: float, limits: IngestLimits, progress: Progress
+) -> list[FaceBox]:
     """One face box per frame at the template frame rate, in source pixels; gaps filled, ambiguity refused."""
     # Shrink to fit TRACKING_MAX_SIDE keeping the aspect ratio of the frames as decoded: ffmpeg turns phone clips
     # upright by their rotation tag, so they can be the header's size turned a quarter (portrait for landscape).
@@ -110,11 +114,14 @@ def _track_faces(video: Path, info, begin: float, finish: float, limits: IngestL
             faces = detect_faces(frame, max_side=TRACKING_MAX_SIDE)
             if len(faces) > 1 and faces[1].side >= SIMILAR_FACE_RATIO * faces[0].side:
                 at = begin + index / TEMPLATE_FPS
-                raise InputError(f"Several faces of similar size at {_clock(at)}; use a clip with one singer, or trim it with start and end.")
+                raise InputError(f"Several faces of similar size at {_clock(at)}; "
+                                 "use a clip with one singer, or trim it with start and end.")
             per_frame.append(faces[0] if faces else None)
             progress("tracking the face", min(1.0, (index + 1) / expected))
     if not any(per_frame):
-        raise InputError("I couldn't find a face in that clip; templates need one clearly visible, front-facing singer.")
+        raise InputError(
+            "I couldn't find a face in that clip; templates need one clearly visible, front-facing singer."
+        )
     _refuse_long_gaps(per_frame, begin, limits.max_face_gap)
     boxes = _fill_gaps(per_frame)
     width, height = _decoded_size(info, tracked_size)
@@ -138,7 +145,8 @@ def _refuse_long_gaps(per_frame: list[FaceBox | None], begin: float, max_gap: fl
         elif face is not None and run_start is not None:
             if (index - run_start) / TEMPLATE_FPS > max_gap:
                 raise InputError(
-                    f"The face is lost from {_clock(begin + run_start / TEMPLATE_FPS)} to {_clock(begin + index / TEMPLATE_FPS)}; "
+                    f"The face is lost from {_clock(begin + run_start / TEMPLATE_FPS)} "
+                    f"to {_clock(begin + index / TEMPLATE_FPS)}; "
                     "trim the clip with start and end, or use one where the face stays in view."
                 )
             run_start = None

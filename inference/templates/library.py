@@ -22,7 +22,8 @@ class TemplateNotFound(InputError):
 
 
 class TemplateLibrary:
-    """Templates in the shipped folder and in the admins' folder; the admins' folder is never overwritten by upgrades."""
+    """Templates in the shipped folder and in the admins' folder; the admins' folder is never overwritten by
+    upgrades."""
 
     def __init__(self, added_dir: Path | str, shipped_dir: Path | str = SHIPPED_TEMPLATES_DIR) -> None:
         self.added_dir = Path(added_dir)
@@ -33,7 +34,9 @@ class TemplateLibrary:
         for root in (self.shipped_dir, self.added_dir):
             if root.is_dir():
                 # Hidden folders are ingests still being built (or interrupted); they are not templates yet.
-                found.update({f.name: f for f in sorted(root.iterdir()) if not f.name.startswith(".") and (f / META_FILE).exists()})
+                found.update({
+                    f.name: f for f in sorted(root.iterdir()) if not f.name.startswith(".") and (f / META_FILE).exists()
+                })
         return found
 
     def list(self) -> list[Template]:
