@@ -31,6 +31,7 @@ def test_without_torch_the_landmarks_backend_and_a_clusters_bot_go_on(without_fo
     assert choose_backend(None, CHECKPOINT) == "fomm"
 
 
-def test_with_torch_a_missing_checkpoint_is_what_is_told():
+def test_fomm_without_a_checkpoint_is_told_so():
+    """Where FOMM would not run here (a cluster's bot) the checkpoint is still needed; with torch, see test_render."""
     with pytest.raises(BackendUnavailable, match="no FOMM checkpoint is configured"):
-        choose_backend("fomm", None, runs_here=True)
+        choose_backend("fomm", None)
