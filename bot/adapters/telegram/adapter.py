@@ -5,7 +5,7 @@ import logging
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Updater
 
 from bot.adapters.telegram import admin, commands, sing
 from bot.adapters.telegram.context import DELIVERIES, DOWNLOADS, LIMITS, SERVICE, MemeContext
@@ -57,6 +57,12 @@ class TelegramAdapter:
         self._application.add_handlers([*sing.HANDLERS, *commands.HANDLERS, *admin.HANDLERS, commands.FALLBACK])
         self._application.add_error_handler(report_error)
 
+    @property
+    def _updater(self) -> Updater:
+        updater = self._application.updater
+        assert updater is not None, "ApplicationBuilder makes an Updater unless told not to"
+        return updater
+
     async def start(self) -> None:
         """Connect, start polling, and resume the deliveries a restart interrupted."""
         clear_downloads(self._downloads)
@@ -64,7 +70,7 @@ class TelegramAdapter:
             await self._application.initialize()
             await self._application.bot.set_my_commands(commands.BOT_COMMANDS)
             await self._application.start()
-            await self._application.updater.start_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
+            await self._updater.start_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
             await self._deliveries.resume()
         except BaseException as error:
             await self.stop()  # no half-started polling or HTTP session left behind
@@ -92,8 +98,8 @@ class TelegramAdapter:
     async def stop(self) -> None:
         """Stop polling, let running handlers finish, stop following jobs (the next start resumes them)."""
         # Each step only if it was reached: a start that failed half-way is undone with this too.
-        if self._application.updater.running:
-            await self._application.updater.stop()
+        if self._updater.running:
+            await self._updater.stop()
         if self._application.running:
             await self._application.stop()
         await self._deliveries.stop()

@@ -23,6 +23,7 @@ from bot.adapters.telegram.captions import caption_command
 from bot.adapters.telegram.context import MemeContext
 from bot.adapters.telegram.files import clip_in, downloaded
 from bot.adapters.telegram.identity import PLATFORM, chat_ref, user_ref
+from bot.adapters.telegram.parts import chat_of, message_of, sender_of
 from bot.adapters.telegram.sing import SING
 from bot.service import NotAllowed, UserFacingError, UserRef
 
@@ -86,21 +87,22 @@ def _seconds(word: str) -> float | None:
 
 async def clip_received(update: Update, context: MemeContext) -> None:
     """A video with the caption /addtemplate …"""
-    message = update.effective_message
+    message = message_of(update)
     command = caption_command(message, context.bot.username)
     if command is not None:
-        await add_template(context, message, update.effective_user, command.rest)
+        await add_template(context, message, sender_of(update), command.rest)
 
 
 async def add_template_command(update: Update, context: MemeContext) -> None:
     """/addtemplate … in a reply to a video."""
-    message = update.effective_message
+    message = message_of(update)
     clip_message = message.reply_to_message
     if clip_message is None:
-        _admin(update.effective_user, context)  # only admins learn how it works
+        _admin(sender_of(update), context)  # only admins learn how it works
         raise UserFacingError(ADD_TEMPLATE_USAGE)
+    assert message.text is not None, "CommandHandler takes only text messages"
     _, *spec_text = message.text.split(maxsplit=1)
-    await add_template(context, clip_message, update.effective_user, spec_text[0] if spec_text else "")
+    await add_template(context, clip_message, sender_of(update), spec_text[0] if spec_text else "")
 
 
 async def add_template(context: MemeContext, clip_message: Message, admin: User, spec_text: str) -> None:
@@ -127,12 +129,13 @@ async def add_template(context: MemeContext, clip_message: Message, admin: User,
 
 async def remove_template_command(update: Update, context: MemeContext) -> None:
     """/removetemplate NAME"""
-    actor = _admin(update.effective_user, context)
-    if len(context.args or []) != 1:
+    actor = _admin(sender_of(update), context)
+    args = context.args or []
+    if len(args) != 1:
         raise UserFacingError("Say which song: /removetemplate NAME.")
-    slug = context.args[0].lower()
+    slug = args[0].lower()
     await context.service.admin.remove_template(actor, slug)
-    await update.effective_message.reply_text(template_removed_text(slug))
+    await message_of(update).reply_text(template_removed_text(slug))
 
 
 async def switch_on(update: Update, context: MemeContext) -> None:
@@ -157,35 +160,35 @@ async def unban_command(update: Update, context: MemeContext) -> None:
 
 async def set_limit_command(update: Update, context: MemeContext) -> None:
     """/setlimit [USER_ID | chat] N: a daily limit for a person or this chat."""
-    actor = _admin(update.effective_user, context)
+    actor = _admin(sender_of(update), context)
     args = context.args or []
     if args and args[0].lower() == "chat":
         limit = _daily_limit(args[1:])
-        await context.service.admin.set_chat_limit(actor, chat_ref(update.effective_chat), limit)
-        await update.effective_message.reply_text(limit_text("This chat", limit))
+        await context.service.admin.set_chat_limit(actor, chat_ref(chat_of(update)), limit)
+        await message_of(update).reply_text(limit_text("This chat", limit))
         return
-    target, rest = _target(update.effective_message, args, "setlimit")
+    target, rest = _target(message_of(update), args, "setlimit")
     limit = _daily_limit(rest)
     await context.service.admin.set_user_limit(actor, target, limit)
-    await update.effective_message.reply_text(limit_text(str(target), limit))
+    await message_of(update).reply_text(limit_text(str(target), limit))
 
 
 async def _switch(update: Update, context: MemeContext, *, enabled: bool) -> None:
-    chat, user = update.effective_chat, update.effective_user
+    chat, user = chat_of(update), sender_of(update)
     if chat.type == ChatType.PRIVATE:
         raise UserFacingError(GROUPS_ONLY)
     member = await context.bot.get_chat_member(chat.id, user.id)
     await context.service.admin.set_chat_enabled(
         user_ref(user), chat_ref(chat), enabled, actor_is_chat_admin=member.status in CHAT_ADMIN_STATUSES
     )
-    await update.effective_message.reply_text(chat_switched_text(enabled))
+    await message_of(update).reply_text(chat_switched_text(enabled))
 
 
 async def _set_banned(update: Update, context: MemeContext, *, banned: bool) -> None:
-    actor = _admin(update.effective_user, context)
-    target, _ = _target(update.effective_message, context.args or [], "ban" if banned else "unban")
+    actor = _admin(sender_of(update), context)
+    target, _ = _target(message_of(update), context.args or [], "ban" if banned else "unban")
     await (context.service.admin.ban if banned else context.service.admin.unban)(actor, target)
-    await update.effective_message.reply_text(ban_text(target, banned))
+    await message_of(update).reply_text(ban_text(target, banned))
 
 
 def _admin(user: User, context: MemeContext) -> UserRef:

@@ -18,6 +18,7 @@ from bot.adapters.telegram.admin import ADMIN_HELP
 from bot.adapters.telegram.buttons import CONFIRM_FORGET, forget_keyboard, pressed_by_owner
 from bot.adapters.telegram.context import MemeContext
 from bot.adapters.telegram.identity import chat_ref, user_ref
+from bot.adapters.telegram.parts import chat_of, match_of, message_of, query_of, sender_of
 from bot.adapters.telegram.sing import SING
 
 # Shown in Telegram's command menu; admin commands stay out of it.
@@ -39,37 +40,37 @@ TELEGRAM_HELP = (
 async def help_command(update: Update, context: MemeContext) -> None:
     """/start and /help: how to use the bot (and the admin commands, for bot admins)."""
     text = f"{help_text(SING, context.service.settings.label)}\n{TELEGRAM_HELP}"
-    if context.service.admin.is_admin(user_ref(update.effective_user)):
+    if context.service.admin.is_admin(user_ref(sender_of(update))):
         text += f"\n\n{ADMIN_HELP}"
-    await update.effective_message.reply_text(text)
+    await message_of(update).reply_text(text)
 
 
 async def templates_command(update: Update, context: MemeContext) -> None:
     """/templates: the songs to pick from."""
-    await update.effective_message.reply_text(templates_text(await context.service.templates.list(), SING))
+    await message_of(update).reply_text(templates_text(await context.service.templates.list(), SING))
 
 
 async def quota_command(update: Update, context: MemeContext) -> None:
     """/quota: today's videos, for the user and the chat."""
-    usage = await context.service.renders.usage(user_ref(update.effective_user), chat_ref(update.effective_chat))
-    await update.effective_message.reply_text(quota_text(usage))
+    usage = await context.service.renders.usage(user_ref(sender_of(update)), chat_ref(chat_of(update)))
+    await message_of(update).reply_text(quota_text(usage))
 
 
 async def privacy_command(update: Update, context: MemeContext) -> None:
     """/privacy: what the bot keeps, and for how long."""
-    await update.effective_message.reply_text(context.service.privacy.summary())
+    await message_of(update).reply_text(context.service.privacy.summary())
 
 
 async def forget_me_command(update: Update, context: MemeContext) -> None:
     """/forgetme: ask for confirmation first."""
-    keyboard = forget_keyboard(update.effective_user.id)
-    await update.effective_message.reply_text(FORGET_ME_QUESTION, reply_markup=keyboard)
+    keyboard = forget_keyboard(sender_of(update).id)
+    await message_of(update).reply_text(FORGET_ME_QUESTION, reply_markup=keyboard)
 
 
 async def forget_me_confirmed(update: Update, context: MemeContext) -> None:
     """The answer to /forgetme's question."""
-    query = update.callback_query
-    owner, answer = context.matches[0].groups()
+    query = query_of(update)
+    owner, answer = match_of(context).groups()
     if not await pressed_by_owner(query, owner):
         return
     if answer == "y":
@@ -80,13 +81,13 @@ async def forget_me_confirmed(update: Update, context: MemeContext) -> None:
 async def cancel_command(update: Update, context: MemeContext) -> None:
     """/cancel: drop the user's videos still waiting in line in this chat."""
     renders = context.service.renders
-    cancelled = await renders.cancel_waiting(user_ref(update.effective_user), chat_ref(update.effective_chat))
-    await update.effective_message.reply_text(cancel_text(cancelled))
+    cancelled = await renders.cancel_waiting(user_ref(sender_of(update)), chat_ref(chat_of(update)))
+    await message_of(update).reply_text(cancel_text(cancelled))
 
 
 async def hint(update: Update, context: MemeContext) -> None:
     """Anything else in a direct chat: say what the bot wants."""
-    await update.effective_message.reply_text(photo_hint_text("/help"))
+    await message_of(update).reply_text(photo_hint_text("/help"))
 
 
 HANDLERS: list[BaseHandler] = [

@@ -20,6 +20,7 @@ from bot.adapters.telegram.context import MemeContext
 from bot.adapters.telegram.delivery import StatusMessage
 from bot.adapters.telegram.files import downloaded, photo_in
 from bot.adapters.telegram.identity import chat_ref, user_ref
+from bot.adapters.telegram.parts import match_of, message_of, query_of, sender_of
 from bot.service import CachedRender, ConsentRequired, PhotoTooLarge, UserFacingError
 
 SING = "/sing"
@@ -27,36 +28,36 @@ SING = "/sing"
 
 async def photo_received(update: Update, context: MemeContext) -> None:
     """A photo or image file: /sing NAME in its caption, or else the song buttons (in groups: in reply to me)."""
-    message = update.effective_message
+    message = message_of(update)
     command = caption_command(message, context.bot.username)
     if command is not None and command.name == "sing":
-        await _sing_or_offer(context, message, update.effective_user, command.args)
+        await _sing_or_offer(context, message, sender_of(update), command.args)
     elif message.chat.type == ChatType.PRIVATE or _replies_to_me(message, context):
-        await offer_songs(context, message, update.effective_user)
+        await offer_songs(context, message, sender_of(update))
 
 
 async def sing_command(update: Update, context: MemeContext) -> None:
     """/sing NAME (or just /sing, to pick) in a reply to a photo."""
-    message = update.effective_message
+    message = message_of(update)
     photo_message = message.reply_to_message
     if photo_message is None or photo_in(photo_message) is None:
         await message.reply_text(sing_usage_text(SING))
         return
-    await _sing_or_offer(context, photo_message, update.effective_user, context.args or [])
+    await _sing_or_offer(context, photo_message, sender_of(update), context.args or [])
 
 
 async def song_picked(update: Update, context: MemeContext) -> None:
     """A song button under a photo."""
-    query = update.callback_query
-    owner, slug = context.matches[0].groups()
+    query = query_of(update)
+    owner, slug = match_of(context).groups()
     if await pressed_by_owner(query, owner):
         await _continue_from_buttons(update, context, slug)
 
 
 async def consent_answered(update: Update, context: MemeContext) -> None:
     """Accept: record it and carry on with the same photo; Decline: say so (the photo was not kept)."""
-    query = update.callback_query
-    owner, slug, answer = context.matches[0].groups()
+    query = query_of(update)
+    owner, slug, answer = match_of(context).groups()
     if not await pressed_by_owner(query, owner):
         return
     if answer == "n":
@@ -126,7 +127,7 @@ async def _sing_or_offer(context: MemeContext, photo_message: Message, requester
 
 async def _continue_from_buttons(update: Update, context: MemeContext, slug: str) -> None:
     """Sing the photo the buttons' message replies to, in that message."""
-    query = update.callback_query
+    query = query_of(update)
     buttons = query.message
     if isinstance(buttons, Message) and buttons.reply_to_message is not None:
         await sing(context, buttons.reply_to_message, query.from_user, slug, status=buttons)
