@@ -53,6 +53,7 @@ def build_animator(backend: str, checkpoint: Path | None = None, device: str = "
         from inference.fomm import CheckpointError, load
         from inference.fomm.animator import FOMMAnimator
 
+        assert checkpoint is not None, "choose_backend refuses fomm without a checkpoint"
         try:
             model = load(checkpoint, device=device)
         except (CheckpointError, FileNotFoundError) as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import re
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +64,7 @@ def read_frames(
     filters: Sequence[str] = (),
     start: float | None = None,
     end: float | None = None,
-) -> Iterator[np.ndarray]:
+) -> Generator[np.ndarray, None, None]:
     """Decode a video as RGB uint8 frames (h, w, 3), one at a time, after optional ffmpeg filters and a trim."""
     output_params = ["-vf", ",".join(filters)] if filters else []
     reader = imageio_ffmpeg.read_frames(str(path), input_params=_trim_args(start, end), output_params=output_params)
@@ -118,13 +118,15 @@ class VideoWriter:
             command += ["-metadata", f"comment={comment}", "-metadata", f"description={comment}"]
         command.append(str(self.path))
         self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert self._process.stdin is not None and self._process.stderr is not None, "both pipes were asked for"
+        self._stdin, self._stderr = self._process.stdin, self._process.stderr
 
     def write(self, frame: np.ndarray) -> None:
         """Send one RGB uint8 frame of the writer's size to the encoder."""
         if frame.shape != self._shape or frame.dtype != np.uint8:
             raise ValueError(f"expected a uint8 frame of shape {self._shape}, got {frame.dtype} {frame.shape}")
         try:
-            self._process.stdin.write(np.ascontiguousarray(frame).data)
+            self._stdin.write(np.ascontiguousarray(frame).data)
         except BrokenPipeError:
             self._fail()
         self.frames_written += 1
@@ -132,7 +134,7 @@ class VideoWriter:
     def close(self) -> None:
         """Finish the file; raise if ffmpeg reported an error."""
         try:
-            self._process.stdin.close()
+            self._stdin.close()
         except BrokenPipeError:  # ffmpeg died with frames still buffered: its exit status and stderr say why
             pass
         if self._process.wait() != 0:
@@ -142,12 +144,12 @@ class VideoWriter:
         """Stop encoding and remove the partial file."""
         self._process.kill()
         self._process.wait()
-        self._process.stderr.close()
+        self._stderr.close()
         self.path.unlink(missing_ok=True)
 
     def _fail(self) -> None:
         self._process.wait()
-        message = self._process.stderr.read().decode(errors="replace").strip()
+        message = self._stderr.read().decode(errors="replace").strip()
         raise RuntimeError(f"ffmpeg could not write {self.path.name}: {message}")
 
     def __enter__(self) -> VideoWriter:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import builtins
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,7 +56,7 @@ class Templates:
         if row is not None:
             await session.delete(row)
 
-    async def sync(self) -> list[str]:
+    async def sync(self) -> builtins.list[str]:  # list: the method above
         """Register every template the renderers can find (shipped and admin-added); their slugs."""
         found = await asyncio.to_thread(self._templates_on_disk)
         for slug, title, duration, folder, added_by in found:
@@ -72,7 +73,7 @@ class Templates:
             template.added_by = added_by
             session.add(template)
 
-    def _templates_on_disk(self) -> list[tuple[str, str, float, Path, str]]:
+    def _templates_on_disk(self) -> builtins.list[tuple[str, str, float, Path, str]]:
         library = template_library(RendererSettings(**self._settings.renderer_options()))
         return [
             (found.slug, found.meta.title, found.meta.duration, found.folder, found.meta.added_by or "shipped")

@@ -12,6 +12,8 @@ def channel_width(block_expansion: int, max_features: int, level: int) -> int:
 @torch.no_grad()
 def fold_batchnorm(conv: nn.Conv2d, norm: nn.BatchNorm2d) -> None:
     """Fold an eval-mode BatchNorm that directly follows `conv` into the conv's weight and bias."""
+    assert norm.running_var is not None and norm.running_mean is not None, "the official BatchNorms track stats"
+    assert conv.bias is not None, "the official convs that BatchNorms follow have a bias"
     scale = norm.weight / torch.sqrt(norm.running_var + norm.eps)
     conv.weight.mul_(scale.view(-1, 1, 1, 1))
     conv.bias.sub_(norm.running_mean).mul_(scale).add_(norm.bias)
@@ -23,7 +25,7 @@ class ConvNormReLU(nn.Module):
     def __init__(self, in_features: int, out_features: int, kernel_size: int = 3):
         super().__init__()
         self.conv = nn.Conv2d(in_features, out_features, kernel_size, padding=kernel_size // 2)
-        self.norm = nn.BatchNorm2d(out_features)
+        self.norm: nn.BatchNorm2d | nn.Identity = nn.BatchNorm2d(out_features)  # Identity once folded
 
     def conv_norm_relu(self, x: torch.Tensor) -> torch.Tensor:
         """The block's conv, norm and ReLU."""
@@ -31,6 +33,7 @@ class ConvNormReLU(nn.Module):
 
     def fold_batchnorm_(self) -> None:
         """Fold the norm into the conv (eval only); the block then computes the same with one op less."""
+        assert isinstance(self.norm, nn.BatchNorm2d), "folded only once"
         fold_batchnorm(self.conv, self.norm)
         self.norm = nn.Identity()
 
@@ -64,7 +67,7 @@ class ResBlock2d(nn.Module):
         self.conv1 = nn.Conv2d(features, features, 3, padding=1)
         self.conv2 = nn.Conv2d(features, features, 3, padding=1)
         self.norm1 = nn.BatchNorm2d(features)
-        self.norm2 = nn.BatchNorm2d(features)
+        self.norm2: nn.BatchNorm2d | nn.Identity = nn.BatchNorm2d(features)  # Identity once folded
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out = F.relu(self.norm1(x), inplace=True)  # norm1 returns a new tensor, so x survives for the skip
@@ -73,6 +76,7 @@ class ResBlock2d(nn.Module):
 
     def fold_batchnorm_(self) -> None:
         """Fold norm2 into conv1 (eval only); norm1 acts on the skip input, so it stays a scale and shift."""
+        assert isinstance(self.norm2, nn.BatchNorm2d), "folded only once"
         fold_batchnorm(self.conv1, self.norm2)
         self.norm2 = nn.Identity()
 
@@ -135,6 +139,8 @@ def gaussian_kernel(size: int, sigma: float) -> torch.Tensor:
 
 class AntiAliasInterpolation2d(nn.Module):
     """Depthwise Gaussian blur, then subsampling by 1/scale (the kernel is the checkpoint buffer `weight`)."""
+
+    weight: torch.Tensor  # the registered buffer
 
     def __init__(self, channels: int, scale: float):
         super().__init__()

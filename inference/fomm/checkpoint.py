@@ -90,7 +90,7 @@ def weights_id(state_dicts: StateDicts) -> str:
         for key in sorted(state_dicts[part]):
             tensor = state_dicts[part][key].detach().cpu().contiguous()
             digest.update(f"{part}.{key}:{tensor.dtype}:{tuple(tensor.shape)}".encode())
-            digest.update(tensor.reshape(-1).view(torch.uint8).numpy())
+            digest.update(tensor.reshape(-1).view(torch.uint8).numpy().data)
     return digest.hexdigest()[:16]
 
 

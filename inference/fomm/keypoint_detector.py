@@ -21,6 +21,7 @@ class KPDetector(nn.Module):
         self.jacobian = nn.Conv2d(self.predictor.out_features, 4 * config.num_kp, kernel_size=7)
         with torch.no_grad():  # the official identity initialisation (a checkpoint overwrites it)
             self.jacobian.weight.zero_()
+            assert self.jacobian.bias is not None, "a Conv2d has a bias by default"
             self.jacobian.bias.copy_(torch.tensor([1.0, 0.0, 0.0, 1.0], device="cpu").repeat(config.num_kp))
         self.down = downscaler(config.num_channels, cfg.scale_factor)
 

@@ -2,6 +2,7 @@
 import contextlib
 import functools
 import os
+from typing import cast
 
 import torch
 
@@ -44,7 +45,8 @@ class FOMM:
             network.eval().requires_grad_(False)
             if optimize:
                 optimize_for_inference_(network)
-            network.to(self.device, memory_format=self.memory_format)
+            # Module.to takes memory_format at run time; torch's stub leaves it out.
+            network.to(self.device, memory_format=self.memory_format)  # type: ignore[call-overload]
         self.kp_detector = kp_detector
         self.generator = generator
 
@@ -98,4 +100,5 @@ def load(path: str | os.PathLike, device: str | torch.device = "cpu", config: FO
     for part, network in built.items():
         # pop: the modules become the only owners, so tensors replaced while optimising are freed at once
         network.load_state_dict(state_dicts.pop(part), strict=True, assign=True)
-    return FOMM(built["kp_detector"], built["generator"], config, digest, device, dtype, optimize, channels_last)
+    kp_detector, generator = cast(KPDetector, built["kp_detector"]), cast(OcclusionAwareGenerator, built["generator"])
+    return FOMM(kp_detector, generator, config, digest, device, dtype, optimize, channels_last)

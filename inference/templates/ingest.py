@@ -155,9 +155,10 @@ def _refuse_long_gaps(per_frame: list[FaceBox | None], begin: float, max_gap: fl
 def _fill_gaps(per_frame: list[FaceBox | None]) -> list[FaceBox]:
     """Interpolate the box through short gaps (and hold it at the clip's ends)."""
     known = [i for i, face in enumerate(per_frame) if face is not None]
-    coords = np.array([[per_frame[i].left, per_frame[i].top, per_frame[i].right, per_frame[i].bottom] for i in known])
+    faces = [face for face in per_frame if face is not None]
+    coords = np.array([[face.left, face.top, face.right, face.bottom] for face in faces])
     filled = np.stack([np.interp(np.arange(len(per_frame)), known, coords[:, k]) for k in range(4)], axis=1)
-    return [FaceBox(*row, score=1.0) for row in filled]
+    return [FaceBox(left, top, right, bottom, score=1.0) for left, top, right, bottom in filled]
 
 
 def _tube_square(boxes: list[FaceBox]) -> SquareBox:

@@ -1,6 +1,7 @@
 """All templates a deployment offers: the shipped ones and those its admins added."""
 from __future__ import annotations
 
+import builtins
 import hashlib
 import logging
 import shutil
@@ -68,7 +69,7 @@ class TemplateLibrary:
         # replace=False again at the end: another admin may have added the name meanwhile.
         return ingest(video, self.added_dir / slug, slug, replace=replace, **details)
 
-    def sweep(self, max_age: float = STALE_WORK_SECONDS) -> list[Path]:
+    def sweep(self, max_age: float = STALE_WORK_SECONDS) -> builtins.list[Path]:  # list: the method above
         """Delete what killed ingests left in the admins' folder (see `sweep_stale_work`); the folders removed."""
         return sweep_stale_work(self.added_dir, max_age)
 

@@ -164,7 +164,8 @@ def _save_atomically(path: Path, arrays: dict[str, np.ndarray], parents: bool = 
     try:
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".", suffix=".npz", delete=False) as handle:
             temporary = Path(handle.name)
-            np.savez(handle, **arrays)
+            # numpy's stub lets a ** mapping fill allow_pickle; these keys are array names only.
+            np.savez(handle, **arrays)  # type: ignore[arg-type]
         temporary.chmod(KEYPOINTS_FILE_MODE)  # NamedTemporaryFile makes it 0600
         os.replace(temporary, path)
         temporary = None
