@@ -6,9 +6,10 @@ modules on first use.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from inference.errors import InputError
 from inference.label import DEFAULT_LABEL
@@ -26,6 +27,11 @@ __all__ = [
 FaceLocation = tuple[float, float, float, float, float]
 IngestProgress = Callable[[str, float], None]
 Progress = Callable[[int, int], None]
+
+
+def face_location(face: Sequence[float] | None) -> FaceLocation | None:
+    """A face stored as a list (left, top, right, bottom, score: what inspect_photo found) as RenderRequest takes it."""
+    return cast(FaceLocation, tuple(face)) if face else None
 
 
 @dataclass(frozen=True)

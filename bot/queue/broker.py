@@ -34,6 +34,12 @@ STREAM_MAX_LENGTH = 10_000
 BUNDLE_EXCLUDES = ("keypoints",)
 
 
+def stored_bytes(value: bytes | str | None) -> bytes | None:
+    """A value read back from Redis, typed bytes | str by redis-py: bytes, as no client here decodes responses."""
+    assert not isinstance(value, str), "the Redis clients are made without decode_responses"
+    return value
+
+
 def make_broker(url: str, stream: str, task_time_limit: float, consumer: str | None = None) -> AsyncBroker:
     """A Redis Streams broker on `stream`, with acknowledged delivery and a result backend for media tasks."""
     return RedisStreamBroker(

@@ -132,9 +132,10 @@ class ClusterRenderQueue:
             listener.cancel()
             await self._redis.delete(clip)
         digest = outcome["bundle"]
-        data = await self._redis.get(wiring.bundle_key(digest))
+        data = wiring.stored_bytes(await self._redis.get(wiring.bundle_key(digest)))
         if data is None:
             raise WorkerFailed("The new template was lost on the way; please send the clip again.")
+        assert self._settings.templates_dir is not None, "Settings fills it in from the data dir"
         folder = await asyncio.to_thread(_install_bundle, data, digest, self._settings.templates_dir, ingest.slug)
         self._bundles[ingest.slug] = digest
         return Ingested(read_template(folder), tuple(outcome["warnings"]))
@@ -151,7 +152,7 @@ class ClusterRenderQueue:
             await self._redis.delete(key)
         if outcome["output"] is None:
             return None
-        data = await self._redis.getdel(outcome["output"])
+        data = wiring.stored_bytes(await self._redis.getdel(outcome["output"]))
         if data is None:
             raise WorkerFailed("The smaller copy was lost on the way.")
         scratch.mkdir(parents=True, exist_ok=True)
@@ -211,9 +212,9 @@ class ClusterRenderQueue:
             return None
         digest = self._bundles.get(slug)
         if digest is None or not await self._redis.exists(wiring.bundle_key(digest)):
-            digest, data = await asyncio.to_thread(wiring.pack_template, Path(template.path))
-            await self._redis.set(wiring.bundle_key(digest), data, nx=True)
-            self._bundles[slug] = digest
+            packed, data = await asyncio.to_thread(wiring.pack_template, Path(template.path))
+            await self._redis.set(wiring.bundle_key(packed), data, nx=True)
+            self._bundles[slug] = digest = packed
         return digest
 
     async def _listen(self) -> None:
@@ -266,6 +267,7 @@ class ClusterRenderQueue:
             async with self._db.transaction() as session:
                 queued = [await Jobs(session).get(job_id) for job_id in await Jobs(session).queued_ids()]
             for job in queued:
+                assert job is not None, "queued_ids and get ran in one transaction"
                 await self._submit(job)
         silent_since = utcnow() - timedelta(seconds=self._settings.worker_timeout_seconds)
         async with self._db.transaction() as session:
@@ -280,7 +282,9 @@ class ClusterRenderQueue:
     async def _retry(self, job: Job) -> None:
         if await self._jobs.give_up_or_hand_back(job):
             async with self._db.transaction() as session:
-                await self._submit(await Jobs(session).get(job.id))
+                handed_back = await Jobs(session).get(job.id)
+                assert handed_back is not None, "a job handed back is queued again, not deleted"
+                await self._submit(handed_back)
 
     async def _collect(self, job_id: int, attempt: int) -> None:
         """Record a render attempt's outcome, once, if it is still the job's current attempt."""
@@ -314,7 +318,7 @@ class ClusterRenderQueue:
             self._collecting.discard((job_id, attempt))
 
     async def _store_video(self, job: Job, attempt: int, frames: int, seconds: float) -> None:
-        data = await self._redis.get(wiring.output_key(job.id, attempt))
+        data = wiring.stored_bytes(await self._redis.get(wiring.output_key(job.id, attempt)))
         if data is None:  # Redis lost it: render again
             await self._retry(job)
             return

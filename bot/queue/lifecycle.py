@@ -45,7 +45,7 @@ class JobLifecycle:
         """
         with self.subscriptions.listen(job_id) as inbox:
             # Listen before reading the state, so no event falls between the two.
-            event = await self.current_state(job_id)
+            event: JobEvent | None = await self.current_state(job_id)
             while event is not None:
                 yield event
                 if isinstance(event, FINAL_EVENTS) or self.stopped:
@@ -153,6 +153,7 @@ class JobLifecycle:
                 case JobState.RUNNING:
                     return Started(job_id, job.attempts)
                 case JobState.DONE:
+                    assert job.output_path is not None, "a done job keeps its video until the sweep deletes the job"
                     return Finished(job_id, Path(job.output_path))
                 case JobState.FAILED:
                     return Failed(job_id, job.error or BROKE)

@@ -25,7 +25,7 @@ from bot.worker.tasks import (
     ShrinkVideo,
     Task,
 )
-from inference.api import PhotoInfo, RenderRequest
+from inference.api import PhotoInfo, RenderRequest, face_location
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ class LocalRenderQueue:
             return
         output = self._jobs.output_path(job_id)
         request = RenderRequest(Path(job.photo_path), job.template_slug, output,
-                                face=tuple(job.face) if job.face else None)
+                                face=face_location(job.face))
         limit = self._settings.job_time_limit_seconds
         try:
             async with asyncio.timeout(limit):

@@ -74,6 +74,7 @@ class Privacy:
             jobs = Jobs(session)
             files = await jobs.delete_ended_before(cutoff)
             for job in await jobs.ended_with_photo():
+                assert job.photo_path is not None, "ended_with_photo picks jobs that still have one"
                 files.append(Path(job.photo_path))
                 await jobs.forget_photo(job.id)
             await quota.forget_before(session, quota.today() - timedelta(days=1))

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store import quota
@@ -59,7 +61,7 @@ class Jobs:
             .where(Job.id == job_id, Job.state == JobState.RUNNING, Job.attempts == attempt)
             .values(heartbeat_at=utcnow())
         )
-        return (await self._session.execute(statement)).rowcount == 1
+        return cast(CursorResult[Any], await self._session.execute(statement)).rowcount == 1  # an UPDATE's result
 
     async def silent_since(self, cutoff: datetime) -> list[Job]:
         """Running jobs whose worker has given no sign of life since `cutoff`."""
@@ -101,7 +103,7 @@ class Jobs:
     async def mark_delivered(self, job_id: int) -> bool:
         """Note that the adapter gave the user the result; False if it already had been."""
         statement = update(Job).where(Job.id == job_id, Job.delivered_at.is_(None)).values(delivered_at=utcnow())
-        return (await self._session.execute(statement)).rowcount == 1
+        return cast(CursorResult[Any], await self._session.execute(statement)).rowcount == 1  # an UPDATE's result
 
     async def undelivered(self, platform: str) -> list[Job]:
         """The platform's jobs whose outcome the user has not been given yet, oldest first."""
@@ -126,7 +128,7 @@ class Jobs:
             .order_by(Job.finished_at.desc())
         )
         for path in await self._session.scalars(query):
-            if Path(path).is_file():
+            if path is not None and Path(path).is_file():  # never None: the query says is_not(None)
                 return Path(path)
         return None
 

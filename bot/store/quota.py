@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any, cast
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import ForgottenUsage, Job, QuotaUsage
@@ -39,7 +41,7 @@ async def spend(session: AsyncSession, owner: Owner, day: date, limit: int) -> b
     if limit:
         statement = statement.where(QuotaUsage.used < limit)
     # One UPDATE checks and increments, so two requests can never both take the last render.
-    return (await session.execute(statement)).rowcount == 1
+    return cast(CursorResult[Any], await session.execute(statement)).rowcount == 1  # an UPDATE's result
 
 
 async def remember_forgotten(session: AsyncSession, user_id: int, identity_hash: str, day: date) -> None:

@@ -1,6 +1,7 @@
 """Race-free get-or-create, portable across SQLite and PostgreSQL."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -12,7 +13,9 @@ from bot.store.models import Base
 
 ModelT = TypeVar("ModelT", bound=Base)
 
-_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+_INSERTS: dict[str, Callable[[Any], postgresql.Insert | sqlite.Insert]] = {
+    "sqlite": sqlite.insert, "postgresql": postgresql.insert,
+}
 
 
 def insert_ignoring_conflicts(session: AsyncSession, model: type[Base], values: dict[str, Any]) -> Insert:

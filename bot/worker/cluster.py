@@ -34,7 +34,7 @@ from bot.store.database import Database
 from bot.store.jobs import Jobs
 from bot.worker.process import TaskBroke, TaskRejected, WorkerCrashed, WorkerFailed, WorkerProcess
 from bot.worker.tasks import DEFAULT_FACTORY, IngestTemplate, InspectPhoto, Render, ShrinkVideo
-from inference.api import InputError, RenderRequest
+from inference.api import InputError, RenderRequest, face_location
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,7 @@ class WorkerNode:
 
     def __init__(self, settings: Settings, *, factory: str = DEFAULT_FACTORY) -> None:
         assert settings.broker_url, "memebot worker needs MEMEBOT_BROKER_URL"
+        self._broker_url = settings.broker_url
         self._settings = settings
         self.name = settings.worker_name or f"{socket.gethostname()}-{os.getpid()}"
         self._redis = Redis.from_url(settings.broker_url)
@@ -109,7 +110,7 @@ class WorkerNode:
     async def _serve(self, slot: Slot) -> None:
         """Take this slot's tasks one at a time, starting again whenever Redis goes away and comes back."""
         while not slot.finish.is_set():
-            broker = wiring.make_broker(self._settings.broker_url, slot.stream, self._settings.job_time_limit_seconds,
+            broker = wiring.make_broker(self._broker_url, slot.stream, self._settings.job_time_limit_seconds,
                                         consumer=f"{self.name}-{slot.index}")
             self._register(broker, slot)
             receiver = Receiver(broker, max_async_tasks=1, max_prefetch=0, run_startup=True,
@@ -164,7 +165,9 @@ class WorkerNode:
             outcome = await self._render_attempt(slot, job_id, attempt, template, bundle, face, photo, output)
         except asyncio.CancelledError:
             if heartbeat.done() and heartbeat.result() is False:  # lost the job: it is another worker's now
-                asyncio.current_task().uncancel()
+                this_task = asyncio.current_task()
+                assert this_task is not None, "a render runs in a task"
+                this_task.uncancel()
                 return
             await self._hand_back(job_id, attempt, template, bundle, face)  # a shutdown
             raise
@@ -183,14 +186,14 @@ class WorkerNode:
     async def _render_attempt(self, slot: Slot, job_id: int, attempt: int, template: str, bundle: str | None,
                               face: list[float] | None, photo: Path, output: Path) -> dict[str, Any]:
         """Fetch the photo and the template, render, upload the video; the outcome for the bot to record."""
-        data = await self._redis.get(wiring.photo_key(job_id))
+        data = wiring.stored_bytes(await self._redis.get(wiring.photo_key(job_id)))
         if data is None:
             return {"kind": "retry", "why": "the photo was not in Redis"}
         photo.write_bytes(data)
         folder = await self._template_folder(bundle) if bundle else None
         if bundle and folder is None:
             return {"kind": "retry", "why": f"template bundle {bundle[:12]} was not in Redis"}
-        request = RenderRequest(photo, template, output, face=tuple(face) if face else None, template_folder=folder)
+        request = RenderRequest(photo, template, output, face=face_location(face), template_folder=folder)
         limit = self._settings.job_time_limit_seconds
         try:
             async with asyncio.timeout(limit):
@@ -268,7 +271,7 @@ class WorkerNode:
         """The template with this bundle digest, fetched from Redis once and kept; None if Redis has no such bundle."""
         folder = self._template_cache / digest
         if not folder.is_dir():
-            data = await self._redis.get(wiring.bundle_key(digest))
+            data = wiring.stored_bytes(await self._redis.get(wiring.bundle_key(digest)))
             if data is None:
                 return None
             await asyncio.to_thread(wiring.unpack_template, data, digest, folder)
@@ -287,7 +290,8 @@ class WorkerNode:
 
         def report(stage: str, fraction: float) -> None:
             message = json.dumps({"stage": stage, "fraction": fraction})
-            asyncio.get_running_loop().create_task(self._redis.publish(progress, message))
+            # redis-py types publish as Awaitable; on the asyncio client it is a coroutine.
+            asyncio.get_running_loop().create_task(self._redis.publish(progress, message))  # type: ignore[arg-type]
 
         async def bundled(ingested: Any) -> dict[str, Any]:
             digest, data = await asyncio.to_thread(wiring.pack_template, ingested.template.folder)
@@ -329,7 +333,7 @@ class WorkerNode:
     @contextlib.asynccontextmanager
     async def _fetched(self, key: str, suffix: str):
         """The media at `key` as a local file for the task's duration (the suffix tells readers its type)."""
-        data = await self._redis.get(key)
+        data = wiring.stored_bytes(await self._redis.get(key))
         if data is None:
             raise WorkerFailed("The file was no longer there; please send it again.")
         path = self._work / f"media-{uuid.uuid4().hex}{suffix}"

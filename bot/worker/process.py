@@ -140,7 +140,7 @@ class WorkerProcess:
 
     async def stop(self) -> None:
         """Ask the process to exit after its current task; kill it if it does not."""
-        if self._connection is not None and self.is_alive():
+        if self._connection is not None and self._process is not None and self.is_alive():
             with contextlib.suppress(OSError):  # it may die between the check and the send
                 self._connection.send(None)
             await asyncio.to_thread(self._process.join, STOP_TIMEOUT_SECONDS)
@@ -169,7 +169,12 @@ class WorkerProcess:
         loop = asyncio.get_running_loop()
         readable = loop.create_future()
         descriptor = self._connection.fileno()
-        loop.add_reader(descriptor, lambda: readable.done() or readable.set_result(None))
+
+        def wake() -> None:
+            if not readable.done():
+                readable.set_result(None)
+
+        loop.add_reader(descriptor, wake)
         try:
             await readable
         finally:

@@ -85,13 +85,14 @@ class Delivery:
         mention_only_them = discord.AllowedMentions(users=[discord.Object(self._reply.user_id)])
         channel = self._client.get_partial_messageable(self._reply.channel_id)
         try:
-            await channel.send(content, file=_file(video), allowed_mentions=mention_only_them)
+            await channel.send(content, file=_file(video), allowed_mentions=mention_only_them)  # type: ignore[arg-type]  # see _file
             return
         except (discord.Forbidden, discord.NotFound):
             log.info("cannot post in channel %s; sending user %s a DM", self._reply.channel_id, self._reply.user_id)
         dm = await self._client.create_dm(discord.Object(self._reply.user_id))
-        await dm.send(text, file=_file(video))
+        await dm.send(text, file=_file(video))  # type: ignore[arg-type]  # see _file
 
 
 def _file(video: Path | None) -> discord.File | None:
+    # send() takes file=None (no attachment) at run time, though its overloads type file as File.
     return discord.File(video, filename=VIDEO_FILENAME) if video is not None else None
