@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 BASE := $(VENV)/.installed-base
 FULL := $(VENV)/.installed-test
 
-.PHONY: setup setup-demo demo test bench clean
+.PHONY: setup setup-demo demo lint test bench clean
 
 setup: $(FULL)
 
@@ -29,6 +29,11 @@ $(FULL): pyproject.toml | $(BIN)/python
 
 demo: $(BASE)
 	$(BIN)/memebot render --backend landmarks --template demo --image templates/demo-singer.png --out meme.mp4
+
+# ruff and mypy come with the test extra; both read their settings from pyproject.toml.
+lint: $(FULL)
+	$(BIN)/ruff check bot inference
+	$(BIN)/mypy
 
 test: $(FULL)
 	$(BIN)/pytest -q
