@@ -83,7 +83,8 @@ def _render(args) -> None:
         stats = render(prepared, template, animator, args.out,
                        RenderOptions(paste_back=args.paste_back, label=args.label, best_frame=args.best_frame),
                        audio=template.audio_path, progress=update)
-    print(f"wrote {stats.output}: {stats.frames} frames, {stats.width}x{stats.height}, {stats.seconds:.1f} s "
+    print(f"wrote {stats.output}: a {template.meta.duration:.1f} s video, {stats.frames} frames, "
+          f"{stats.width}x{stats.height}; rendered in {stats.seconds:.1f} s "
           f"({stats.frames_per_second:.1f} frames/s, {stats.backend})")
 
 

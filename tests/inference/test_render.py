@@ -34,7 +34,8 @@ def test_renders_the_demo_template_into_a_playable_labelled_video(data_dir, demo
     out = tmp_path / "meme.mp4"
     assert main(["render", "--template", "demo", "--image", str(demo_photo), "--out", str(out)]) == 0
     summary = capsys.readouterr().out.strip()
-    assert summary.startswith(f"wrote {out}: 180 frames, 640x480") and "frames/s, landmarks)" in summary
+    assert summary.startswith(f"wrote {out}: a 7.2 s video, 180 frames, 640x480; rendered in ")
+    assert summary.endswith(" frames/s, landmarks)")
     info = probe(out)
     assert (info.width, info.height, info.has_audio) == (640, 480, True)
     assert info.duration == pytest.approx(7.2, abs=0.1)
