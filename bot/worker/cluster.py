@@ -280,8 +280,11 @@ class WorkerNode:
     # Media tasks ----------------------------------------------------------------------------------------------
 
     async def _inspect(self, slot: Slot, photo: str, suffix: str = "") -> dict[str, Any]:
+        async def described(info: Any) -> dict[str, Any]:
+            return {"info": asdict(info)}
+
         async with self._fetched(photo, suffix) as path:
-            return await self._media_outcome(slot, InspectPhoto(path), lambda info: {"info": asdict(info)})
+            return await self._media_outcome(slot, InspectPhoto(path), described)
 
     async def _ingest(self, slot: Slot, clip: str, suffix: str, slug: str, title: str | None = None,
                       start: float | None = None, end: float | None = None, added_by: str = "",
@@ -319,7 +322,7 @@ class WorkerNode:
 
             return await self._media_outcome(slot, ShrinkVideo(path, max_bytes, self._work), uploaded)
 
-    async def _media_outcome(self, slot: Slot, task: Any, on_result: Callable[[Any], Any],
+    async def _media_outcome(self, slot: Slot, task: Any, on_result: Callable[[Any], Awaitable[dict[str, Any]]],
                              progress: Callable[..., None] = lambda *values: None) -> dict[str, Any]:
         try:
             result = await slot.process.run_guarded(task, self._settings.job_time_limit_seconds, progress)
@@ -327,8 +330,7 @@ class WorkerNode:
             return {"rejected": str(error)}
         except WorkerFailed as error:
             return {"failed": str(error)}
-        outcome = on_result(result)
-        return await outcome if asyncio.iscoroutine(outcome) else outcome
+        return await on_result(result)
 
     @contextlib.asynccontextmanager
     async def _fetched(self, key: str, suffix: str):
