@@ -23,6 +23,7 @@ DEFAULT_MAX_JOBS_IN_FLIGHT = 1
 DEFAULT_RENDER_WORKERS = 1
 DEFAULT_JOB_TIME_LIMIT_SECONDS = 300.0
 DEFAULT_OUTPUT_RETENTION_HOURS = 24.0
+DEFAULT_PHOTO_KEEP_MINUTES = 10  # 0 = deleted right after the render, and no "Another song"
 DEFAULT_SHUTDOWN_GRACE_SECONDS = 30.0
 # A cluster worker silent this long (no heartbeat on its job) is taken for dead and its job handed to another.
 DEFAULT_WORKER_TIMEOUT_SECONDS = 30.0
@@ -60,6 +61,7 @@ class Settings:
     render_workers: int = DEFAULT_RENDER_WORKERS
     job_time_limit_seconds: float = DEFAULT_JOB_TIME_LIMIT_SECONDS
     output_retention_hours: float = DEFAULT_OUTPUT_RETENTION_HOURS
+    photo_keep_minutes: int = DEFAULT_PHOTO_KEEP_MINUTES
     shutdown_grace_seconds: float = DEFAULT_SHUTDOWN_GRACE_SECONDS
     broker_url: str | None = field(default=None, repr=False)  # None: the local queue; may hold a password
     worker_timeout_seconds: float = DEFAULT_WORKER_TIMEOUT_SECONDS
@@ -147,6 +149,7 @@ class Settings:
             render_workers=env.integer("MEMEBOT_RENDER_WORKERS", DEFAULT_RENDER_WORKERS, minimum=1),
             job_time_limit_seconds=env.number("MEMEBOT_JOB_TIME_LIMIT_SECONDS", DEFAULT_JOB_TIME_LIMIT_SECONDS),
             output_retention_hours=env.number("MEMEBOT_OUTPUT_RETENTION_HOURS", DEFAULT_OUTPUT_RETENTION_HOURS),
+            photo_keep_minutes=env.integer("MEMEBOT_PHOTO_KEEP_MINUTES", DEFAULT_PHOTO_KEEP_MINUTES, minimum=0),
             shutdown_grace_seconds=env.number("MEMEBOT_SHUTDOWN_GRACE_SECONDS", DEFAULT_SHUTDOWN_GRACE_SECONDS),
             broker_url=env.text("MEMEBOT_BROKER_URL"),
             worker_timeout_seconds=env.number("MEMEBOT_WORKER_TIMEOUT_SECONDS", DEFAULT_WORKER_TIMEOUT_SECONDS),
