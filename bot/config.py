@@ -28,7 +28,7 @@ DEFAULT_SHUTDOWN_GRACE_SECONDS = 30.0
 # A cluster worker silent this long (no heartbeat on its job) is taken for dead and its job handed to another.
 DEFAULT_WORKER_TIMEOUT_SECONDS = 30.0
 DEFAULT_MAX_PHOTO_BYTES = 10_000_000
-DEFAULT_CONSENT_VERSION = "1"
+DEFAULT_CONSENT_VERSION = "2"  # 2: photos are kept a few minutes after the render
 DEFAULT_LABEL = "AI-generated"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_TELEGRAM_FILE_URL = "https://api.telegram.org/file"
