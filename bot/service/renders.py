@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot import metrics
 from bot.config import Settings
 from bot.queue import joblog
 from bot.queue.protocol import RenderQueue, WorkerFailed
@@ -25,6 +26,7 @@ from bot.service.errors import (
     NotAllowed,
     PhotoTooLarge,
     UnknownTemplate,
+    UserFacingError,
 )
 from bot.service.identity import ChatRef, UserRef, chat_row, user_row
 from bot.service.quota import Quotas, Usage
@@ -74,6 +76,7 @@ class Renders:
         self._consent = consent
         self._quotas = Quotas(settings)
 
+    @metrics.counts_requests(UserFacingError, CachedRender)
     async def request(
         self, user: UserRef, chat: ChatRef, template: str, photo: Path, reply_to: dict[str, Any] | None = None
     ) -> QueuedRender | CachedRender:
@@ -179,6 +182,7 @@ class Renders:
             )
             session.add(job)
         joblog.accepted(job.id, user.platform, template, job.backend)
+        metrics.accepted(job.backend)
         await self._queue.submit(job.id)
         async with self._db.transaction() as session:
             return QueuedRender(job.id, await Jobs(session).position(job.id))
