@@ -11,11 +11,15 @@ from typing import Any
 from dotenv import find_dotenv, load_dotenv
 
 from bot.logs import DEFAULT_FORMAT, DEFAULT_LEVEL, FORMATS, LEVELS
+from inference.provenance import SigningFiles
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DATA_DIR = Path("data")
+# In the data folder: memebot's own C2PA signing key and certificate, made on first start.
+DEFAULT_C2PA_DIR_NAME = "c2pa"
 DEFAULT_DEVICE = "cpu"
+DEFAULT_DTYPE = "auto"  # bf16 on a CPU with native bf16, fp16 on CUDA, fp32 elsewhere
 DEFAULT_USER_DAILY_QUOTA = 5
 DEFAULT_CHAT_DAILY_QUOTA = 30
 DEFAULT_ADMIN_DAILY_QUOTA = 0  # 0 = unlimited
@@ -34,7 +38,10 @@ DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_TELEGRAM_FILE_URL = "https://api.telegram.org/file"
 DEFAULT_DISCORD_API_URL = "https://discord.com/api/v10"
 DEFAULT_DISCORD_GATEWAY_URL = "wss://gateway.discord.gg"
+# The operator page (MEMEBOT_HTTP_PORT) listens only on this machine unless told otherwise.
+DEFAULT_HTTP_HOST = "127.0.0.1"
 BACKENDS = ("fomm", "landmarks")
+DTYPES = ("auto", "fp32", "bf16", "fp16")
 # python-telegram-bot's base_url ends in /bot; memebot adds that part itself (followed by the token).
 TELEGRAM_URL_SUFFIX = "/bot"
 
@@ -53,6 +60,7 @@ class Settings:
     checkpoint: Path | None = None
     backend: str | None = None
     device: str = DEFAULT_DEVICE
+    dtype: str = DEFAULT_DTYPE
     admins: frozenset[str] = frozenset()
     user_daily_quota: int = DEFAULT_USER_DAILY_QUOTA
     chat_daily_quota: int = DEFAULT_CHAT_DAILY_QUOTA
@@ -69,6 +77,8 @@ class Settings:
     max_photo_bytes: int = DEFAULT_MAX_PHOTO_BYTES
     consent_version: str = DEFAULT_CONSENT_VERSION
     label: str = DEFAULT_LABEL
+    c2pa_certificate: Path | None = None  # the operator's chain; None (with c2pa_key): memebot's own
+    c2pa_key: Path | None = field(default=None, repr=False)
     discord_token: str | None = field(default=None, repr=False)  # secrets stay out of logs
     telegram_token: str | None = field(default=None, repr=False)
     telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
@@ -77,6 +87,9 @@ class Settings:
     discord_gateway_url: str = DEFAULT_DISCORD_GATEWAY_URL
     log_level: str = DEFAULT_LEVEL
     log_format: str = DEFAULT_FORMAT
+    http_port: int | None = None  # None: no operator page or metrics server
+    http_host: str = DEFAULT_HTTP_HOST
+    admin_token: str | None = field(default=None, repr=False)  # the operator page's login; None: no dashboard
     # What was adjusted while reading the settings, for log_notices() to say once logging is set up.
     notices: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
@@ -86,6 +99,9 @@ class Settings:
         object.__setattr__(self, "templates_dir", (self.templates_dir or self.data_dir / "templates").resolve())
         if self.checkpoint is not None:
             object.__setattr__(self, "checkpoint", self.checkpoint.resolve())
+        if (self.c2pa_certificate is None) != (self.c2pa_key is None):
+            raise ConfigError("MEMEBOT_C2PA_CERT and MEMEBOT_C2PA_KEY go together: set both, or neither for "
+                              "memebot's own certificate")
         if not self.database_url:
             object.__setattr__(self, "database_url", f"sqlite+aiosqlite:///{self.data_dir / 'memebot.db'}")
         for name, attribute in (("MEMEBOT_TELEGRAM_API_URL", "telegram_api_url"),
@@ -120,8 +136,16 @@ class Settings:
             "backend": self.backend,
             "template_dirs": (self.templates_dir,),  # the shipped templates are always included
             "device": self.device,
+            "dtype": self.dtype,
             "label": self.label,
+            "signing": self.signing_files(),
         }
+
+    def signing_files(self) -> SigningFiles:
+        """The certificate chain and key that sign every video: the operator's, or memebot's own."""
+        if self.c2pa_certificate is not None and self.c2pa_key is not None:
+            return SigningFiles(self.c2pa_certificate.resolve(), self.c2pa_key.resolve())
+        return SigningFiles.own(self.data_dir / DEFAULT_C2PA_DIR_NAME)
 
     def is_admin(self, platform: str, user_id: str) -> bool:
         """Whether this platform user is a bot admin."""
@@ -141,6 +165,7 @@ class Settings:
             checkpoint=env.path("MEMEBOT_CHECKPOINT"),
             backend=env.choice("MEMEBOT_BACKEND", BACKENDS),
             device=env.text("MEMEBOT_DEVICE") or DEFAULT_DEVICE,
+            dtype=env.choice("MEMEBOT_DTYPE", DTYPES, lower=True) or DEFAULT_DTYPE,
             admins=env.admins("MEMEBOT_ADMINS"),
             user_daily_quota=env.integer("MEMEBOT_USER_DAILY_QUOTA", DEFAULT_USER_DAILY_QUOTA, minimum=0),
             chat_daily_quota=env.integer("MEMEBOT_CHAT_DAILY_QUOTA", DEFAULT_CHAT_DAILY_QUOTA, minimum=0),
@@ -157,6 +182,8 @@ class Settings:
             max_photo_bytes=env.integer("MEMEBOT_MAX_PHOTO_BYTES", DEFAULT_MAX_PHOTO_BYTES, minimum=1),
             consent_version=env.text("MEMEBOT_CONSENT_VERSION") or DEFAULT_CONSENT_VERSION,
             label=env.text("MEMEBOT_LABEL") or DEFAULT_LABEL,
+            c2pa_certificate=env.path("MEMEBOT_C2PA_CERT"),
+            c2pa_key=env.path("MEMEBOT_C2PA_KEY"),
             discord_token=env.text("MEMEBOT_DISCORD_TOKEN"),
             telegram_token=env.text("MEMEBOT_TELEGRAM_TOKEN"),
             telegram_api_url=env.text("MEMEBOT_TELEGRAM_API_URL") or DEFAULT_TELEGRAM_API_URL,
@@ -165,6 +192,9 @@ class Settings:
             discord_gateway_url=env.text("MEMEBOT_DISCORD_GATEWAY_URL") or DEFAULT_DISCORD_GATEWAY_URL,
             log_level=env.choice("MEMEBOT_LOG_LEVEL", LEVELS, upper=True) or DEFAULT_LEVEL,
             log_format=env.choice("MEMEBOT_LOG_FORMAT", FORMATS, lower=True) or DEFAULT_FORMAT,
+            http_port=env.integer("MEMEBOT_HTTP_PORT", 0, minimum=1) if env.text("MEMEBOT_HTTP_PORT") else None,
+            http_host=env.text("MEMEBOT_HTTP_HOST") or DEFAULT_HTTP_HOST,
+            admin_token=env.text("MEMEBOT_ADMIN_TOKEN"),
         )
 
 

@@ -13,6 +13,7 @@ from typing import cast
 
 from inference.errors import InputError
 from inference.label import DEFAULT_LABEL
+from inference.provenance import ContentCredentials, SigningFiles
 from inference.templates import Template, TemplateLibrary
 from inference.templates.folders import MAX_CLIP_BYTES
 from inference.templates.library import SHIPPED_TEMPLATES_DIR
@@ -42,6 +43,8 @@ class RendererSettings:
     backend: str | None = None
     template_dirs: tuple[Path, ...] = ()
     device: str = "cpu"
+    signing: SigningFiles | None = None  # signs every video's C2PA manifest; None: videos go unsigned
+    dtype: str = "auto"  # FOMM's precision: auto, fp32, bf16 or fp16 (inference.fomm.precision)
     label: str = DEFAULT_LABEL
 
 
@@ -144,11 +147,12 @@ def remove_template(settings: RendererSettings, slug: str) -> None:
     template_library(settings).remove(slug)
 
 
-def shrink_video(video: Path, max_bytes: int, scratch: Path) -> Path | None:
-    """`video` if it fits in `max_bytes`, else a re-encoded smaller copy in `scratch`, or None if none fits."""
+def shrink_video(video: Path, max_bytes: int, scratch: Path, signing: SigningFiles | None = None) -> Path | None:
+    """`video` if it fits in `max_bytes`, else a re-encoded smaller copy in `scratch` (signed like its source when
+    `signing` is given), or None if none fits."""
     from inference.shrink import fit_to_size
 
-    return fit_to_size(video, max_bytes, scratch)
+    return fit_to_size(video, max_bytes, scratch, signing)
 
 
 class Renderer:
@@ -159,7 +163,7 @@ class Renderer:
 
         self.settings = settings
         self.backend = choose_backend(settings.backend, settings.checkpoint, runs_here=True)
-        self._animator = build_animator(self.backend, settings.checkpoint, settings.device)
+        self._animator = build_animator(self.backend, settings.checkpoint, settings.device, settings.dtype)
         self._templates = template_library(settings)
 
     def render(self, request: RenderRequest, progress: Progress = lambda done, total: None) -> RenderResult:
@@ -174,8 +178,10 @@ class Renderer:
             template = self._templates.get(request.template)
         found = FaceBox(*request.face) if request.face is not None else None
         prepared = prepare_photo(load_photo(request.image), found)
+        signing = self.settings.signing
+        credentials = ContentCredentials(signing, template.meta.title, template.meta.credits) if signing else None
         return render(
             prepared, template, self._animator, request.output,
-            RenderOptions(paste_back=request.paste_back, label=self.settings.label),
+            RenderOptions(paste_back=request.paste_back, label=self.settings.label, credentials=credentials),
             audio=template.audio_path, progress=progress,
         )

@@ -16,6 +16,7 @@ CHECKPOINT_HELP = (
 # The base install is weight-free; torch and safetensors come with the extra.
 FOMM_PACKAGES = ("torch", "safetensors")
 FOMM_EXTRA_HELP = "the FOMM backend needs 'pip install memebot[fomm]'"
+DEFAULT_DTYPE = "auto"
 log = logging.getLogger(__name__)
 
 
@@ -45,20 +46,30 @@ def choose_backend(requested: str | None, checkpoint: Path | None, *, runs_here:
     return chosen
 
 
-def build_animator(backend: str, checkpoint: Path | None = None, device: str = "cpu") -> Animator:
-    """Build the animator once (loading the model if it has one); log which backend serves renders."""
+def build_animator(backend: str, checkpoint: Path | None = None, device: str = "cpu",
+                   dtype: str = DEFAULT_DTYPE) -> Animator:
+    """Build the animator once (loading the model if it has one); log which backend serves renders, and how.
+
+    dtype: FOMM's generator precision, one of inference.fomm.precision.DTYPE_NAMES ("auto" picks for the device).
+    """
     # Imported only when chosen: a weight-free deployment never loads torch.
     if backend == "fomm":
         require_fomm()
         from inference.fomm import CheckpointError, load
         from inference.fomm.animator import FOMMAnimator
+        from inference.fomm.precision import resolve_dtype
 
         assert checkpoint is not None, "choose_backend refuses fomm without a checkpoint"
         try:
-            model = load(checkpoint, device=device)
+            dtype_name, torch_dtype = resolve_dtype(dtype, device)
+        except ValueError as error:
+            raise InputError(str(error)) from None
+        try:
+            model = load(checkpoint, device=device, dtype=torch_dtype)
         except (CheckpointError, FileNotFoundError) as error:
             raise BackendUnavailable(str(error)) from None
-        log.info("animation backend: fomm (checkpoint %s, weights %s, %s)", checkpoint, model.weights_id, device)
+        log.info("animation backend: fomm (checkpoint %s, weights %s, %s, %s%s)", checkpoint, model.weights_id,
+                 device, dtype_name, " chosen by auto" if dtype == "auto" else "")
         return FOMMAnimator(model)
     from inference.landmarks import LandmarkAnimator
 

@@ -12,13 +12,14 @@ from .generator import OcclusionAwareGenerator, SourceEncoding
 from .keypoint_detector import KPDetector
 from .motion import Keypoints, normalize_kp
 from .optimize import optimize_for_inference_
+from .precision import store_weights_in_
 
 
 def _inference(method):
-    """Run an API method without autograd and under the model's autocast dtype, if any."""
+    """Run an API method without autograd."""
     @functools.wraps(method)
     def wrapper(self: "FOMM", *args, **kwargs):
-        with torch.inference_mode(), self.autocast():
+        with torch.inference_mode():
             return method(self, *args, **kwargs)
     return wrapper
 
@@ -30,7 +31,9 @@ class FOMM:
 
     optimize: fold BatchNorm into the convs and use sub-pixel up blocks (same results within 1e-4);
     channels_last: keep weights and activations channels-last (faster convs on CPU and on CUDA tensor cores);
-    dtype: run under torch.autocast with this dtype (e.g. torch.float16 on CUDA); None means fp32.
+    dtype: store the generator's weights in this dtype and run it under torch.autocast with it (torch.bfloat16 on
+    a CPU with native bf16, torch.float16 on CUDA); None means fp32. The keypoint detector stays fp32: it runs
+    once per source and once per template, whose cached keypoints then do not depend on a worker's dtype.
     """
 
     def __init__(self, kp_detector: KPDetector, generator: OcclusionAwareGenerator, config: FOMMConfig,
@@ -45,6 +48,8 @@ class FOMM:
             network.eval().requires_grad_(False)
             if optimize:
                 optimize_for_inference_(network)
+            if dtype is not None and network is generator:
+                store_weights_in_(network, dtype)
             # Module.to takes memory_format at run time; torch's stub leaves it out.
             network.to(self.device, memory_format=self.memory_format)  # type: ignore[call-overload]
         self.kp_detector = kp_detector
@@ -70,12 +75,14 @@ class FOMM:
     @_inference
     def encode_source(self, source: torch.Tensor, kp_source: Keypoints) -> SourceEncoding:
         """Everything that depends only on the (1, 3, H, W) source: compute it once per render."""
-        return self.generator.encode(self._images(source), self._keypoints(kp_source))
+        with self.autocast():
+            return self.generator.encode(self._images(source), self._keypoints(kp_source))
 
     @_inference
     def generate(self, encoding: SourceEncoding, kp_driving: Keypoints) -> torch.Tensor:
         """(B, 3, H, W) fp32 frames in [0, 1] for B driving keypoint sets (normalised ones in relative mode)."""
-        return self.generator.decode(encoding, self._keypoints(kp_driving)).float()
+        with self.autocast():
+            return self.generator.decode(encoding, self._keypoints(kp_driving)).float()
 
     @_inference
     def animate(self, source: torch.Tensor, kp_source: Keypoints, kp_driving: Keypoints, kp_initial: Keypoints,

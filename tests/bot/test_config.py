@@ -14,6 +14,7 @@ def test_defaults_put_everything_in_the_data_folder():
     assert settings.admin_daily_quota == 0
     assert settings.label == "AI-generated"
     assert settings.backend is None
+    assert settings.renderer_options()["dtype"] == "auto"
     assert settings.templates_dir == Path("data", "templates").resolve()
 
 
@@ -25,6 +26,7 @@ def test_values_are_read_and_typed(tmp_path):
             "MEMEBOT_USER_DAILY_QUOTA": "3",
             "MEMEBOT_JOB_TIME_LIMIT_SECONDS": "12.5",
             "MEMEBOT_BACKEND": "landmarks",
+            "MEMEBOT_DTYPE": "BF16",
             "MEMEBOT_TELEGRAM_TOKEN": "123:secret",
         }
     )
@@ -33,6 +35,7 @@ def test_values_are_read_and_typed(tmp_path):
     assert settings.user_daily_quota == 3
     assert settings.job_time_limit_seconds == 12.5
     assert settings.backend == "landmarks"
+    assert settings.renderer_options()["dtype"] == "bf16"
     assert settings.telegram_token == "123:secret"
     assert "secret" not in repr(settings)
 
@@ -44,6 +47,7 @@ def test_values_are_read_and_typed(tmp_path):
         ("MEMEBOT_RENDER_WORKERS", "0"),
         ("MEMEBOT_OUTPUT_RETENTION_HOURS", "-1"),
         ("MEMEBOT_BACKEND", "magic"),
+        ("MEMEBOT_DTYPE", "fp8"),
         ("MEMEBOT_ADMINS", "justanid"),
         ("MEMEBOT_LOG_LEVEL", "loud"),
         ("MEMEBOT_LOG_FORMAT", "xml"),

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from inference.backends import FOMM_EXTRA_HELP, BackendUnavailable, build_animator, choose_backend
+from inference.errors import InputError
 
 CHECKPOINT = Path("vox-adv-cpk.pth.tar")
 
@@ -35,3 +36,8 @@ def test_fomm_without_a_checkpoint_is_told_so():
     """Where FOMM would not run here (a cluster's bot) the checkpoint is still needed; with torch, see test_render."""
     with pytest.raises(BackendUnavailable, match="no FOMM checkpoint is configured"):
         choose_backend("fomm", None)
+
+
+def test_an_unknown_dtype_is_told_before_any_loading():
+    with pytest.raises(InputError, match="unknown dtype 'fp8'"):
+        build_animator("fomm", CHECKPOINT, dtype="fp8")  # the checkpoint does not exist: it is not read
