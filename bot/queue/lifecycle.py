@@ -1,5 +1,5 @@
-"""What every render queue does with job rows: outcomes recorded once, photos deleted at the end, events to
-subscribers, and a job's current state for whoever starts listening."""
+"""What every render queue does with job rows: outcomes recorded once, photos deleted at the end (or kept a few
+minutes for another song), events to subscribers, and a job's current state for whoever starts listening."""
 from __future__ import annotations
 
 import time
@@ -78,7 +78,7 @@ class JobLifecycle:
             current = await Jobs(session).get(job.id)
         if finished is not None:
             joblog.finished(job.id, job.attempts, frames, seconds, output.stat().st_size if output.is_file() else 0)
-            await self.discard_photo(job)
+            await self.render_ended(job)
             self.subscriptions.publish(Finished(job.id, output))
             return
         output.unlink(missing_ok=True)
@@ -94,11 +94,16 @@ class JobLifecycle:
             failed = await Jobs(session).fail(job.id, reason, attempt)
         if failed is not None:
             joblog.failed(job.id, job.attempts, reason)
-            await self.discard_photo(job)
+            await self.render_ended(job)
             self.subscriptions.publish(Failed(job.id, reason))
 
+    async def render_ended(self, job: Job) -> None:
+        """Delete the photo now, unless MEMEBOT_PHOTO_KEEP_MINUTES keeps it for another song (the sweep deletes it)."""
+        if self.settings.photo_keep_minutes == 0:
+            await self.discard_photo(job)
+
     async def discard_photo(self, job: Job) -> None:
-        """Delete the job's photo the moment its render has ended; privacy comes first."""
+        """Delete the job's photo; privacy comes first."""
         if job.photo_path is None:
             return
         Path(job.photo_path).unlink(missing_ok=True)

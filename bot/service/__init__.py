@@ -7,6 +7,7 @@ from bot.service.errors import (
     ChatQuotaExceeded,
     ConsentRequired,
     NotAllowed,
+    PhotoExpired,
     PhotoTooLarge,
     QuotaExceeded,
     TooManyJobs,
@@ -16,6 +17,7 @@ from bot.service.errors import (
 from bot.service.identity import ChatRef, UserRef
 from bot.service.quota import Usage
 from bot.service.renders import CachedRender, PendingDelivery, QueuedRender
+from bot.service.reports import REASONS as REPORT_REASONS
 from bot.service.service import MemeService
 from bot.service.templates import TemplateInfo
 
@@ -31,9 +33,11 @@ __all__ = [
     "MemeService",
     "NotAllowed",
     "PendingDelivery",
+    "PhotoExpired",
     "PhotoTooLarge",
     "QueuedRender",
     "QuotaExceeded",
+    "REPORT_REASONS",
     "TemplateInfo",
     "TooManyJobs",
     "UnknownTemplate",

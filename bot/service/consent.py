@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.queue.protocol import RenderQueue
 from bot.service.identity import UserRef, user_row
-from bot.service.privacy import cancel_queued_jobs
+from bot.service.privacy import cancel_queued_jobs, photo_kept_text
 from bot.store.database import Database
 from bot.store.models import ConsentRecord
 
@@ -17,6 +17,7 @@ STATEMENT = (
     "- you are the person in the photo, or you have their permission to use it;\n"
     "- you will not use the video to harass, deceive or sexualise anyone;\n"
     '- you understand that every video is marked "{label}".\n'
+    "{photo_kept}\n"
     "You can withdraw this at any time, and ask me to forget everything about you. (Consent version {version}.)"
 )
 
@@ -35,7 +36,8 @@ class Consent:
 
     def statement(self) -> str:
         """The text to show before asking for consent."""
-        return STATEMENT.format(label=self._settings.label, version=self.version)
+        return STATEMENT.format(label=self._settings.label, version=self.version,
+                                photo_kept=photo_kept_text(self._settings.photo_keep_minutes))
 
     async def needs_consent(self, user: UserRef) -> bool:
         """Whether the user must (again) accept before rendering."""

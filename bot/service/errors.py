@@ -78,3 +78,11 @@ class NotAllowed(UserFacingError):
 
     def __init__(self, message: str = "Only bot admins can do that.") -> None:
         super().__init__(message)
+
+
+class PhotoExpired(UserFacingError):
+    """The photo of an earlier video is no longer kept (MEMEBOT_PHOTO_KEEP_MINUTES), or its job is gone."""
+
+    def __init__(self, keep_minutes: int) -> None:
+        kept = f"I keep photos only {keep_minutes} minutes after their video" if keep_minutes else "I don't keep photos"
+        super().__init__(f"That button has expired: {kept}. Please send the photo again.")

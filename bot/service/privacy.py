@@ -18,7 +18,8 @@ from bot.store.models import ConsentRecord, QuotaUsage, User, utcnow
 
 log = logging.getLogger(__name__)
 
-SWEEP_INTERVAL_SECONDS = 600.0
+# Often enough that a photo kept for another song goes at most this late after MEMEBOT_PHOTO_KEEP_MINUTES.
+SWEEP_INTERVAL_SECONDS = 30.0
 
 SUMMARY = (
     "What I keep about you:\n"
@@ -26,13 +27,22 @@ SUMMARY = (
     "and how many videos you made today;\n"
     "- for each video: the song, a SHA-256 hash of your photo (so sending exactly the same photo and song "
     "again reuses the earlier video instead of rendering again), where the face is in it, and the video itself.\n"
-    "Your photo is deleted as soon as its video is made or fails. Each video, and everything noted about it, "
+    "{photo_kept} Each video, and everything noted about it, "
     "is deleted {retention:g} hours later. "
     'Every video is marked "{label}". Ask me to forget you and all of this is deleted at once, except how many '
     "videos you made today, kept until the day is over under a salted hash that does not name you (so forgetting "
     "is no way around the daily limit); if you are banned, only the ban itself is kept. Admin actions such as bans "
     "stay in an audit log."
 )
+
+
+def photo_kept_text(keep_minutes: int) -> str:
+    """How long a photo stays after its video, for the consent statement and the privacy summary."""
+    if keep_minutes == 0:
+        return "Your photo is deleted as soon as its video is made or fails."
+    return (f"Your photo is kept for {keep_minutes} minutes after its video is made or fails, so you can pick "
+            "another song or try again without sending it again; then it is deleted (at once if you delete the "
+            "video or ask me to forget you).")
 
 
 class Privacy:
@@ -45,7 +55,8 @@ class Privacy:
 
     def summary(self) -> str:
         """The text every adapter shows for its privacy command."""
-        return SUMMARY.format(retention=self._settings.output_retention_hours, label=self._settings.label)
+        return SUMMARY.format(retention=self._settings.output_retention_hours, label=self._settings.label,
+                              photo_kept=photo_kept_text(self._settings.photo_keep_minutes))
 
     async def forget_me(self, user: UserRef) -> None:
         """Delete everything about the user: rows, photos, videos; a ban alone is kept."""
@@ -73,8 +84,8 @@ class Privacy:
         async with self._db.transaction() as session:
             jobs = Jobs(session)
             files = await jobs.delete_ended_before(cutoff)
-            for job in await jobs.ended_with_photo():
-                assert job.photo_path is not None, "ended_with_photo picks jobs that still have one"
+            for job in await jobs.photos_due(utcnow() - timedelta(minutes=self._settings.photo_keep_minutes)):
+                assert job.photo_path is not None, "photos_due picks jobs that still have one"
                 files.append(Path(job.photo_path))
                 await jobs.forget_photo(job.id)
             await quota.forget_before(session, quota.today() - timedelta(days=1))

@@ -53,9 +53,10 @@ class QueuedRender:
 
 @dataclass(frozen=True)
 class CachedRender:
-    """Exactly this photo was already sung to the same song: here is that video, at no cost."""
+    """Exactly this photo was already sung to the same song: here is that video (and its job), at no cost."""
 
     output: Path
+    job_id: int
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,8 @@ class Renders:
         async with self._db.transaction() as session:
             cached = await Jobs(session).cached_output(cache_key, retained_since)
         if cached is not None:
-            return CachedRender(cached)
+            job_id, output = cached
+            return CachedRender(output, job_id)
         try:
             info = await self._queue.inspect_photo(photo)  # in a worker: the bot never decodes what users send
         except (InputError, WorkerFailed) as error:

@@ -11,8 +11,10 @@ from bot.queue.local import LocalRenderQueue
 from bot.queue.protocol import RenderQueue
 from bot.service.admin import Admin
 from bot.service.consent import Consent
+from bot.service.followups import Followups
 from bot.service.privacy import Privacy
 from bot.service.renders import Renders
+from bot.service.reports import Reports
 from bot.service.templates import Templates
 from bot.store.database import Database
 from bot.store.migrate import upgrade
@@ -20,7 +22,7 @@ from bot.worker.tasks import DEFAULT_FACTORY
 
 
 class MemeService:
-    """The bot's rules, platform-agnostic: consent, renders, admin, privacy, templates."""
+    """The bot's rules, platform-agnostic: consent, renders, follow-ups, reports, admin, privacy, templates."""
 
     def __init__(self, settings: Settings, db: Database, queue: RenderQueue) -> None:
         self.settings = settings
@@ -29,6 +31,8 @@ class MemeService:
         self.consent = Consent(db, settings, queue)
         self.templates = Templates(db, settings)
         self.renders = Renders(db, settings, queue, self.consent)
+        self.followups = Followups(db, settings, self.renders)
+        self.reports = Reports(db, settings)
         self.admin = Admin(db, settings, self.templates, queue)
         self.privacy = Privacy(db, settings, queue)
 

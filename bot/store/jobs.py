@@ -115,10 +115,11 @@ class Jobs:
         )
         return list(await self._session.scalars(query))
 
-    async def cached_output(self, cache_key: str, since: datetime) -> Path | None:
-        """The newest video made from exactly these inputs (`cache_key`) after `since`, if its file still exists."""
+    async def cached_output(self, cache_key: str, since: datetime) -> tuple[int, Path] | None:
+        """The newest job that made exactly these inputs (`cache_key`) after `since`, and its video, if its file
+        still exists."""
         query = (
-            select(Job.output_path)
+            select(Job.id, Job.output_path)
             .where(
                 Job.cache_key == cache_key,
                 Job.state == JobState.DONE,
@@ -127,14 +128,16 @@ class Jobs:
             )
             .order_by(Job.finished_at.desc())
         )
-        for path in await self._session.scalars(query):
+        for job_id, path in await self._session.execute(query):
             if path is not None and Path(path).is_file():  # never None: the query says is_not(None)
-                return Path(path)
+                return job_id, Path(path)
         return None
 
-    async def ended_with_photo(self) -> list[Job]:
-        """Ended jobs whose photo file was not deleted (the bot stopped in between)."""
-        query = select(Job).where(Job.state.not_in(ACTIVE_STATES), Job.photo_path.is_not(None))
+    async def photos_due(self, kept_since: datetime) -> list[Job]:
+        """Ended jobs whose photo is still there and due for deletion: cancelled ones at once (the bot stopped in
+        between), rendered and failed ones once they ended before `kept_since` (kept for another song)."""
+        due = (Job.state == JobState.CANCELLED) | (Job.finished_at < kept_since)
+        query = select(Job).where(Job.state.not_in(ACTIVE_STATES), Job.photo_path.is_not(None), due)
         return list(await self._session.scalars(query))
 
     async def on_the_way(self, user_id: int, chat_id: int) -> list[Job]:

@@ -46,7 +46,7 @@ class Cluster:
         return {**os.environ, "MEMEBOT_DATA_DIR": str(self.root / data), "MEMEBOT_DATABASE_URL": self.database_url,
                 "MEMEBOT_BROKER_URL": self.broker_url, "MEMEBOT_BACKEND": "landmarks",
                 "MEMEBOT_WORKER_TIMEOUT_SECONDS": str(WORKER_TIMEOUT_SECONDS), "MEMEBOT_SHUTDOWN_GRACE_SECONDS": "2",
-                **extra}
+                "MEMEBOT_PHOTO_KEEP_MINUTES": "0", **extra}  # photos go with their render
 
     def start_bot(self) -> None:
         env = self._env("bot", MEMEBOT_TELEGRAM_TOKEN=TOKEN, MEMEBOT_TELEGRAM_API_URL=self.api.url,

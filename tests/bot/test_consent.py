@@ -12,7 +12,7 @@ async def test_a_new_user_is_shown_the_statement_before_any_render(parked_servic
         await service.renders.request(ALICE, GROUP, "demo", photo())
     statement = refusal.value.message
     assert "permission" in statement and "harass" in statement and "sexualise" in statement
-    assert '"AI-generated"' in statement and "version 1" in statement
+    assert '"AI-generated"' in statement and "version 2" in statement
     assert not list(service.settings.photos_dir.iterdir())  # the refused photo is not kept
 
 

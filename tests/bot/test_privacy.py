@@ -1,4 +1,5 @@
-"""Forget-me deletes a person's rows and files; the sweep deletes old videos and stray photos."""
+"""Forget-me deletes a person's rows and files; the sweep deletes old videos, photos past their keep time and stray
+photos."""
 from datetime import timedelta
 
 import pytest
@@ -63,7 +64,7 @@ async def test_the_sweep_deletes_videos_and_their_jobs_past_retention(running_se
     async with service.db.transaction() as session:
         await session.execute(update(Job).values(finished_at=utcnow() - timedelta(hours=2)))
         await session.execute(update(QuotaUsage).values(day=today() - timedelta(days=3)))
-    assert await service.privacy.sweep() == 1
+    assert await service.privacy.sweep() == 2  # the video, and the photo kept for another song
     assert not video.exists()
     assert (await _count(service, Job), await _count(service, QuotaUsage)) == (0, 0)
     with pytest.raises(LookupError):
@@ -86,7 +87,7 @@ async def test_the_privacy_summary_says_what_is_kept_and_for_how_long(parked_ser
     service = await parked_service(output_retention_hours=48.0)
     summary = service.privacy.summary()
     assert "deleted 48 hours later" in summary and '"AI-generated"' in summary
-    assert "photo is deleted as soon as" in summary and "forget you" in summary
+    assert "photo is kept for 10 minutes after its video" in summary and "forget you" in summary
 
 
 async def test_forget_me_keeps_todays_count_under_a_salted_hash_alone(running_service, photo):

@@ -18,7 +18,7 @@ def database_url(sqlite_url):
 
 
 async def _sabotaged_service(running_service, **overrides):
-    service = await running_service(factory=SABOTAGED, **({"shutdown_grace_seconds": 0.5} | overrides))
+    service = await running_service(factory=SABOTAGED, **({"shutdown_grace_seconds": 0.5, "photo_keep_minutes": 0} | overrides))
     for failure in ("crash", "hang", "reject", "raise"):
         await service.templates.register(failure, failure, 1.0, service.settings.templates_dir / failure, "tests")
     await consenting(service, ALICE)

@@ -13,7 +13,7 @@ from tests.bot.conftest import ALICE, BOB, GROUP, consenting, follow
 
 
 async def test_a_photo_becomes_a_video_and_is_then_deleted(running_service, photo):
-    service = await running_service()
+    service = await running_service(photo_keep_minutes=0)  # not kept for another song
     await consenting(service, ALICE)
     reply_to = {"chat_id": -100500, "message_id": 7}
     ticket = await service.renders.request(ALICE, GROUP, "demo", photo(), reply_to=reply_to)
@@ -42,14 +42,14 @@ async def test_a_photo_becomes_a_video_and_is_then_deleted(running_service, phot
 
 
 async def test_the_same_face_and_song_again_reuses_the_video_at_no_cost(running_service, photo, other_face_png):
-    service = await running_service(max_jobs_in_flight=2)
+    service = await running_service(max_jobs_in_flight=2, photo_keep_minutes=0)
     await consenting(service, ALICE, BOB)
     first = await service.renders.request(ALICE, GROUP, "demo", photo())
     finished = (await follow(service, first.job_id))[-1]
     assert isinstance(finished, Finished)
 
     again = await service.renders.request(BOB, GROUP, "demo", photo())
-    assert again == CachedRender(finished.output)
+    assert again == CachedRender(finished.output, first.job_id)
     assert (await service.renders.usage(BOB, GROUP)).used == 0
     assert not list(service.settings.photos_dir.iterdir())
     async with service.db.transaction() as session:

@@ -36,7 +36,7 @@ async def test_a_job_cut_short_by_a_crash_is_rerun_and_delivered_once(parked_ser
     async with accepting.db.transaction() as session:
         assert (await session.get(Job, ticket.job_id)).state == JobState.RUNNING  # nobody will finish it
 
-    restarted = await running_service()
+    restarted = await running_service(photo_keep_minutes=0)
     assert isinstance((await follow(restarted, ticket.job_id))[-1], Finished)
     pending = await restarted.renders.undelivered("telegram")
     assert [(delivery.job_id, delivery.reply_to) for delivery in pending] == [(ticket.job_id, {"message_id": 7})]

@@ -1,0 +1,35 @@
+"""Reports of abuse: anyone who sees a video may report it; the report goes to the audit log and the bot admins."""
+from __future__ import annotations
+
+from bot.config import Settings
+from bot.service.errors import UserFacingError
+from bot.service.identity import UserRef
+from bot.store.database import Database
+from bot.store.models import AuditEntry
+
+# The reasons a report can give, by code (the audit log's detail["reason"]) and as the reporter reads them.
+REASONS = {
+    "no-consent": "Someone's face was used without their consent",
+    "harassment": "It harasses or bullies someone",
+    "sexual": "It is sexual",
+    "deception": "It could deceive people",
+    "other": "Something else",
+}
+
+
+class Reports:
+    """Records reports of delivered videos; nothing is hidden automatically, the bot admins decide."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self._db = db
+        self._settings = settings
+
+    async def report(self, reporter: UserRef, job_id: int, reason: str) -> list[UserRef]:
+        """Write the report to the audit log; the bot admins on the reporter's platform, to be told by DM."""
+        if reason not in REASONS:
+            raise UserFacingError(f"Please pick one of the reasons: {', '.join(REASONS.values())}.")
+        async with self._db.transaction() as session:
+            session.add(AuditEntry(actor=str(reporter), action="report", target=f"job:{job_id}",
+                                   detail={"reason": reason, "platform": reporter.platform}))
+        admins = (admin.partition(":") for admin in sorted(self._settings.admins))
+        return [UserRef(platform, user_id) for platform, _, user_id in admins if platform == reporter.platform]
