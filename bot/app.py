@@ -9,6 +9,7 @@ import signal
 from bot.adapters.base import Adapter
 from bot.config import Settings
 from bot.service import MemeService
+from bot.web import bot_app, serving
 
 log = logging.getLogger(__name__)
 NO_TOKEN_MESSAGE = (
@@ -44,6 +45,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
                 # Stopped in reverse order on the way out, also when a later adapter fails to start.
                 started.push_async_callback(adapter.stop)
                 log.info("%s adapter is serving", adapter.name)
+            if settings.http_port:
+                await started.enter_async_context(serving(settings, bot_app(service)))
             log.info("memebot is running (%s backend); stop with Ctrl-C or SIGTERM", service.queue.backend)
             await stop.wait()
             log.info("stopping: no new work; running renders get %.0f s", settings.shutdown_grace_seconds)

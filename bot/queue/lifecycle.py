@@ -6,6 +6,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+from bot import metrics
 from bot.config import Settings
 from bot.queue import joblog
 from bot.queue.events import FINAL_EVENTS, Cancelled, Failed, Finished, JobEvent, Progress, Queued, Started
@@ -78,6 +79,7 @@ class JobLifecycle:
             current = await Jobs(session).get(job.id)
         if finished is not None:
             joblog.finished(job.id, job.attempts, frames, seconds, output.stat().st_size if output.is_file() else 0)
+            metrics.rendered(job.backend, frames, seconds)
             await self.render_ended(job)
             self.subscriptions.publish(Finished(job.id, output))
             return
@@ -94,6 +96,7 @@ class JobLifecycle:
             failed = await Jobs(session).fail(job.id, reason, attempt)
         if failed is not None:
             joblog.failed(job.id, job.attempts, reason)
+            metrics.failed(reason)
             await self.render_ended(job)
             self.subscriptions.publish(Failed(job.id, reason))
 

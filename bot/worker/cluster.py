@@ -26,12 +26,14 @@ from redis.asyncio import Redis
 from taskiq import AsyncBroker
 from taskiq.receiver import Receiver
 
+from bot import metrics
 from bot.config import Settings
 from bot.queue import broker as wiring
 from bot.queue import joblog
 from bot.queue.lifecycle import BROKE, CRASHED, TIMED_OUT
 from bot.store.database import Database
 from bot.store.jobs import Jobs
+from bot.web import serving, worker_app
 from bot.worker.process import TaskBroke, TaskRejected, WorkerCrashed, WorkerFailed, WorkerProcess
 from bot.worker.tasks import DEFAULT_FACTORY, IngestTemplate, InspectPhoto, Render, ShrinkVideo
 from inference.api import InputError, RenderRequest, face_location
@@ -216,6 +218,7 @@ class WorkerNode:
         video = output.read_bytes()
         await self._redis.set(wiring.output_key(job_id, attempt), video, ex=wiring.MEDIA_TTL_SECONDS)
         joblog.finished(job_id, attempt, rendered.frames, rendered.seconds, len(video))
+        metrics.rendered(rendered.backend, rendered.frames, rendered.seconds)  # this worker's /metrics
         return {"kind": "done", "frames": rendered.frames, "seconds": rendered.seconds}
 
     async def _heartbeat(self, job_id: int, attempt: int, render: asyncio.Task[Any] | None) -> bool:
@@ -354,7 +357,10 @@ async def serve_worker(settings: Settings, *, factory: str = DEFAULT_FACTORY) ->
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     try:
-        await WorkerNode(settings, factory=factory).run(stop)
+        async with contextlib.AsyncExitStack() as page:
+            if settings.http_port:  # the worker's own /healthz and /metrics
+                await page.enter_async_context(serving(settings, worker_app(settings)))
+            await WorkerNode(settings, factory=factory).run(stop)
     finally:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(signum)
