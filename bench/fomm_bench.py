@@ -18,6 +18,7 @@ from inference.fomm import convert_checkpoint, load, normalize_kp
 # The parity fixture (synthetic weights in the official layout and the official code's outputs), kept in the repo.
 FIXTURE_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "fomm"
 DTYPES = {"fp32": None, "fp16": torch.float16, "bf16": torch.bfloat16}
+FP32_TARGET, BF16_TARGET = 2.5, 4.0  # the project path's frames/s over the official loop's (issue 13)
 
 
 def fixture_weights_module(fixture_dir: Path = FIXTURE_DIR):
@@ -152,42 +153,59 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch", type=int, default=4, help="frames per generate() call on the project path")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads(), help="torch CPU threads")
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
-    parser.add_argument("--dtype", default="fp32", choices=sorted(DTYPES),
-                        help="autocast dtype of the project path (fp16/bf16 for CUDA; the baseline stays fp32)")
+    parser.add_argument("--dtypes", default="fp32,bf16",
+                        help="comma-separated dtypes of the project path, each measured against the same baseline "
+                             "(default fp32,bf16; fp16 for CUDA; the baseline stays fp32)")
     parser.add_argument("--no-channels-last", dest="channels_last", action="store_false",
                         help="keep the project path in NCHW memory")
     parser.add_argument("--repeats", type=int, default=1,
-                        help="alternate the two paths this many times and keep each one's fastest run "
+                        help="alternate the paths this many times and keep each one's fastest run "
                              "(steadier figures on a machine shared with other work)")
     parser.add_argument("--fixture", type=Path, default=FIXTURE_DIR, help="the FOMM parity fixture folder")
     args = parser.parse_args(argv)
     if args.device == "cuda" and not torch.cuda.is_available():
         parser.error("--device cuda: no CUDA device here")
+    dtypes = args.dtypes.split(",")
+    if unknown := [name for name in dtypes if name not in DTYPES]:
+        parser.error(f"--dtypes: unknown {', '.join(unknown)}; choose from {', '.join(sorted(DTYPES))}")
     common = {"frames": args.frames, "device": args.device, "threads": args.threads, "fixture_dir": args.fixture}
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         checkpoint = synthetic_vox_checkpoint(tmp, args.fixture)
         converted = convert_checkpoint(checkpoint, tmp / "synthetic-vox.safetensors")  # what the project loads
-        official_runs, project_runs = [], []
+        official_runs: list[tuple[dict, int]] = []
+        project_runs: dict[str, list[tuple[dict, int]]] = {name: [] for name in dtypes}
+        differences = {}
         for _ in range(args.repeats):
             official_runs.append(peak_rss_of(render_official, checkpoint, out_path=tmp / "official.f32", **common))
-            project_runs.append(peak_rss_of(render_streaming, converted, out_path=tmp / "project.f32", **common,
-                                            batch=args.batch, dtype=args.dtype, channels_last=args.channels_last))
-        difference = max_abs_difference(tmp / "official.f32", tmp / "project.f32")
-    (official, official_rss), (project, project_rss) = fastest(official_runs), fastest(project_runs)
+            for name in dtypes:
+                project_runs[name].append(peak_rss_of(
+                    render_streaming, converted, out_path=tmp / f"project-{name}.f32", **common, batch=args.batch,
+                    dtype=name, channels_last=args.channels_last))
+        for name in dtypes:
+            differences[name] = max_abs_difference(tmp / "official.f32", tmp / f"project-{name}.f32")
+    official, official_rss = fastest(official_runs)
 
     print(f"FOMM vox-256 (synthetic fixture weights), {args.frames} frames, {args.device}, {args.threads} threads, "
           f"torch {torch.__version__}" + (f", fastest of {args.repeats} runs each" if args.repeats > 1 else ""))
-    rows = [("official demo loop (batch 1, source re-encoded per frame, fp32)", official, official_rss),
-            (f"project path (kp batched, source encoded once, batch {args.batch}, {args.dtype}"
-             f"{', channels-last' if args.channels_last else ''})", project, project_rss)]
-    for name, stats, rss in rows:
-        cuda = f", CUDA peak {stats['cuda_peak_bytes'] / 2**20:.0f} MiB" if "cuda_peak_bytes" in stats else ""
-        print(f"  {name}: {stats['frames'] / stats['seconds']:.2f} frames/s, load {stats['load_seconds']:.1f} s, "
-              f"peak RSS {rss / 2**20:.0f} MiB{cuda}")
-    speedup = (project["frames"] / project["seconds"]) / (official["frames"] / official["seconds"])
-    print(f"  speed-up {speedup:.2f}x, max |project - official| = {difference:.2e} (target <= 1e-3 in fp32)")
+    official_fps = official["frames"] / official["seconds"]
+    print(f"  {'official demo loop (batch 1, source re-encoded per frame, fp32)':66}: "
+          f"{_figures(official, official_rss)}")
+    layout = ", channels-last" if args.channels_last else ""
+    for name in dtypes:
+        stats, rss = fastest(project_runs[name])
+        speedup = stats["frames"] / stats["seconds"] / official_fps
+        print(f"  {f'project path (batch {args.batch}, {name}{layout})':66}: {_figures(stats, rss)}, "
+              f"{speedup:.2f}x, max |out - official fp32| = {differences[name]:.2e}")
+    print(f"  targets: fp32 >= {FP32_TARGET}x (max difference <= 1e-3), bf16 >= {BF16_TARGET}x the official loop")
+
+
+def _figures(stats: dict, rss: int) -> str:
+    """frames/s, load time, peak RSS (and CUDA peak) of one measured path."""
+    cuda = f", CUDA peak {stats['cuda_peak_bytes'] / 2**20:.0f} MiB" if "cuda_peak_bytes" in stats else ""
+    return (f"{stats['frames'] / stats['seconds']:6.2f} frames/s, load {stats['load_seconds']:.1f} s, "
+            f"peak RSS {rss / 2**20:.0f} MiB{cuda}")
 
 
 if __name__ == "__main__":

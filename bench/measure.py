@@ -1,4 +1,4 @@
-"""Measuring a benchmark step in a fresh process, so that peak memory figures do not mix (and torch is not preloaded)."""
+"""Measuring a benchmark step in a fresh process, so that peak memory figures do not mix (nor torch preloaded)."""
 import multiprocessing
 import resource
 from concurrent.futures import ProcessPoolExecutor
