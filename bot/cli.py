@@ -115,6 +115,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
         "label": settings.label,
         "templates_dir": settings.templates_dir,
         "cache_dir": settings.data_dir / "cache" / "clips",
+        "signing": settings.signing_files(),
     }
     add_render_parser(commands, defaults)
     add_template_parser(commands, defaults)

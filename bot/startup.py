@@ -107,6 +107,16 @@ async def check_database(database_url: str) -> None:
         await engine.dispose()
 
 
+def prepare_signing(settings: Settings) -> None:
+    """memebot's own C2PA key and certificate exist (made now on first start), or the operator's can be read."""
+    from inference.provenance import ProvenanceError, prepare_signing_files
+
+    try:
+        prepare_signing_files(settings.signing_files())
+    except ProvenanceError as error:
+        raise StartupError(f"{error} (MEMEBOT_C2PA_CERT, MEMEBOT_C2PA_KEY)") from None
+
+
 async def check_broker(broker_url: str) -> None:
     """The cluster's Redis answers a PING."""
     from redis import RedisError
@@ -127,8 +137,9 @@ async def check_broker(broker_url: str) -> None:
 
 
 async def preflight(settings: Settings) -> None:
-    """Every check that needs no chat platform: the data folder, the database, the broker (if any)."""
+    """Every check that needs no chat platform: data folder, signing files, database, broker (if any)."""
     prepare_data_dir(settings)
+    prepare_signing(settings)
     await check_database(settings.database_url)
     if settings.broker_url:
         await check_broker(settings.broker_url)

@@ -10,6 +10,7 @@ from inference.backends import BACKENDS, BackendUnavailable, build_animator, cho
 from inference.errors import InputError
 from inference.image_io import load_photo
 from inference.label import DEFAULT_LABEL
+from inference.provenance import ContentCredentials, ProvenanceError, prepare_signing_files
 from inference.templates import TemplateLibrary, clip_template
 
 EXIT_BAD_INPUT = 2
@@ -59,7 +60,8 @@ def add_render_parser(commands, defaults: dict) -> None:
                         help="align to the clip's first frame")
     parser.add_argument("--label", default=defaults.get("label", DEFAULT_LABEL),
                         help="the visible AI-generated label text")
-    parser.set_defaults(handler=_render, templates_dir=defaults["templates_dir"], cache_dir=defaults["cache_dir"])
+    parser.set_defaults(handler=_render, templates_dir=defaults["templates_dir"], cache_dir=defaults["cache_dir"],
+                        signing=defaults.get("signing"))
 
 
 def _render(args) -> None:
@@ -68,6 +70,8 @@ def _render(args) -> None:
     _check_output(args.out)  # before any work: a wrong --out must not cost a whole render
     # A missing checkpoint or torch fails now, not after an ingest.
     backend = choose_backend(args.backend, args.checkpoint, runs_here=True)
+    if args.signing is not None:
+        prepare_signing_files(args.signing)
     prepared = prepare_photo(load_photo(args.image))
     if args.template:
         template = TemplateLibrary(args.templates_dir).get(args.template)
@@ -78,10 +82,12 @@ def _render(args) -> None:
                                      warn=lambda message: print(f"warning: {message}", file=sys.stderr))
     animator = build_animator(backend, args.checkpoint)
     print(f"backend: {backend}", file=sys.stderr)
+    credentials = ContentCredentials(args.signing, template.meta.title, template.meta.credits) if args.signing else None
     bar, update = _progress_bar("rendering")
     with bar:
         stats = render(prepared, template, animator, args.out,
-                       RenderOptions(paste_back=args.paste_back, label=args.label, best_frame=args.best_frame),
+                       RenderOptions(paste_back=args.paste_back, label=args.label, best_frame=args.best_frame,
+                                     credentials=credentials),
                        audio=template.audio_path, progress=update)
     print(f"wrote {stats.output}: a {template.meta.duration:.1f} s video, {stats.frames} frames, "
           f"{stats.width}x{stats.height}; rendered in {stats.seconds:.1f} s "
@@ -175,7 +181,7 @@ def run_handler(args) -> int:
     """Run a parsed command; bad input is one line on stderr and exit status 2."""
     try:
         args.handler(args)
-    except (InputError, BackendUnavailable, CommandError) as error:
+    except (InputError, BackendUnavailable, CommandError, ProvenanceError) as error:
         print(f"memebot: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except FileNotFoundError as error:

@@ -14,6 +14,7 @@ from inference.api import RenderResult
 from inference.compose import MAX_OUTPUT_SIDE, PasteBack, PlainFrames
 from inference.face import CROP_SIZE, FaceBox, SquareBox, crop_square, landmarks, largest_face, square_around
 from inference.label import DEFAULT_LABEL, Label
+from inference.provenance import ContentCredentials
 from inference.video import VideoWriter
 
 Progress = Callable[[int, int], None]
@@ -27,6 +28,7 @@ class RenderOptions:
     label: str = DEFAULT_LABEL
     best_frame: bool = True
     max_side: int = MAX_OUTPUT_SIDE
+    credentials: ContentCredentials | None = None  # the C2PA manifest the finished video is signed with
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ def render(
     total = motion.frame_count
     comment = f"{options.label}: made with memebot ({animator.backend}); the face was animated by a machine."
     with VideoWriter(output, composer.width, composer.height, motion.fps, audio=audio, comment=comment,
-                     duration=total / motion.fps) as writer:
+                     duration=total / motion.fps, credentials=options.credentials) as writer:
         for batch in animator.animate(prepared.face, motion, initial):
             for animated in batch:
                 writer.write(label.stamp(composer.compose(animated)))

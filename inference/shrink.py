@@ -5,6 +5,7 @@ import subprocess
 import uuid
 from pathlib import Path
 
+from inference.provenance import SigningFiles, copy_credentials
 from inference.video import FFMPEG, probe
 
 # The container and the encoder's rate control overshoot a little: aim this far under the limit.
@@ -16,8 +17,10 @@ MIN_VIDEO_BITS_PER_SECOND = 24_000
 SHRINK_TRIES = ((1.0, 1.0), (0.7, 0.5))
 
 
-def fit_to_size(video: Path, max_bytes: int, scratch: Path) -> Path | None:
-    """`video` itself if it fits in `max_bytes`, else a smaller copy in `scratch` (the caller's to delete), or None."""
+def fit_to_size(video: Path, max_bytes: int, scratch: Path, signing: SigningFiles | None = None) -> Path | None:
+    """`video` itself if it fits in `max_bytes`, else a smaller copy in `scratch` (the caller's to delete), or None.
+
+    With `signing`, the copy carries the source's content credentials, signed anew (ffmpeg drops them)."""
     if video.stat().st_size <= max_bytes:
         return video
     duration = probe(video).duration
@@ -29,6 +32,12 @@ def fit_to_size(video: Path, max_bytes: int, scratch: Path) -> Path | None:
             return None
         shrunk = scratch / f"shrunk-{uuid.uuid4().hex}.mp4"
         _reencode(video, shrunk, bitrate, scale)
+        if signing is not None:
+            try:
+                copy_credentials(video, shrunk, signing)
+            except BaseException:
+                shrunk.unlink(missing_ok=True)
+                raise
         if shrunk.stat().st_size <= max_bytes:
             return shrunk
         shrunk.unlink()

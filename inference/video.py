@@ -12,6 +12,7 @@ import imageio_ffmpeg
 import numpy as np
 
 from inference.errors import InputError
+from inference.provenance import ContentCredentials, sign_video
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 # Cropping and scaling filters change the frame size on purpose; imageio-ffmpeg warns about that each time.
@@ -85,7 +86,8 @@ def read_frames(
 class VideoWriter:
     """Encodes RGB frames as they come into an MP4 (H.264 + AAC, +faststart), so memory stays flat.
 
-    `duration`: the video's length when known (frames / fps), so the sound is cut exactly there.
+    `duration`: the video's length when known (frames / fps), so the sound is cut exactly there;
+    `credentials`: the finished file is signed with them (C2PA), so no unsigned meme is ever left behind.
     """
 
     def __init__(
@@ -98,11 +100,13 @@ class VideoWriter:
         comment: str | None = None,
         crf: int = VIDEO_CRF,
         duration: float | None = None,
+        credentials: ContentCredentials | None = None,
     ) -> None:
         if width % 2 or height % 2:
             raise ValueError(f"yuv420p needs even sides, got {width}x{height}")
         self.path = Path(path)
         self.frames_written = 0
+        self._credentials = credentials
         self._shape = (height, width, 3)
         command = [FFMPEG, "-y", "-hide_banner", "-loglevel", "error",
                    "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", f"{fps:.6g}", "-i", "-"]
@@ -132,13 +136,15 @@ class VideoWriter:
         self.frames_written += 1
 
     def close(self) -> None:
-        """Finish the file; raise if ffmpeg reported an error."""
+        """Finish the file and sign it; raise if ffmpeg reported an error or the signing failed."""
         try:
             self._stdin.close()
         except BrokenPipeError:  # ffmpeg died with frames still buffered: its exit status and stderr say why
             pass
         if self._process.wait() != 0:
             self._fail()
+        if self._credentials is not None:
+            sign_video(self.path, self._credentials)
 
     def abort(self) -> None:
         """Stop encoding and remove the partial file."""

@@ -91,7 +91,7 @@ class ShrinkVideo:
     scratch: Path
 
     def run(self, context: WorkerContext, progress: ReportProgress) -> Path | None:
-        return api.shrink_video(self.video, self.max_bytes, self.scratch)
+        return api.shrink_video(self.video, self.max_bytes, self.scratch, context.settings.signing)
 
 
 Task = InspectPhoto | Render | IngestTemplate | ShrinkVideo
