@@ -14,6 +14,7 @@ from .geometry import coordinate_grid, inverse_2x2, keypoint_gaussians, matmul_2
 class MotionSource:
     """What dense motion needs from the source image and its keypoints; depends on nothing per frame."""
 
+    # batch 1, or one per frame where frames of several sources share a model call
     image: torch.Tensor  # (1, C, h, w) anti-aliased, downscaled source
     gaussians: torch.Tensor  # (1, K, h, w) Gaussians of the source keypoints
     kp_value: torch.Tensor  # (1, K, 2)
@@ -56,8 +57,9 @@ class DenseMotionNetwork(nn.Module):
         heatmaps = keypoint_gaussians(kp_driving["value"], h, w, self.kp_variance) - source.gaussians
         heatmaps = torch.cat([heatmaps.new_zeros(b, 1, h, w), heatmaps], dim=1)  # zero background channel
         motions = self.sparse_motions(source, kp_driving)
-        warped = F.grid_sample(source.image.expand(b * (k + 1), c, h, w), motions.view(b * (k + 1), h, w, 2),
-                               align_corners=False)
+        # one source image per frame or one for all (frames of several renders share a batch; see batching.py)
+        images = source.image.unsqueeze(1).expand(b, k + 1, c, h, w).reshape(b * (k + 1), c, h, w)
+        warped = F.grid_sample(images, motions.view(b * (k + 1), h, w, 2), align_corners=False)
         features = torch.cat([heatmaps.unsqueeze(2), warped.reshape(b, k + 1, c, h, w)], dim=2)
         prediction = self.hourglass(features.reshape(b, (k + 1) * (c + 1), h, w))
         mask = torch.softmax(self.mask(prediction), dim=1)

@@ -15,7 +15,7 @@ from .dense_motion import DenseMotionNetwork, MotionSource
 class SourceEncoding:
     """Everything the generator computes from the source image alone."""
 
-    features: torch.Tensor  # (1, C, h, w) encoder output, warped per frame
+    features: torch.Tensor  # (1, C, h, w) encoder output, warped per frame (or one per frame: see batching.py)
     motion: MotionSource
 
 
