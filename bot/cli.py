@@ -17,6 +17,7 @@ from inference.cli import (
     add_convert_parser,
     add_render_parser,
     add_template_parser,
+    add_verify_parser,
     run_handler,
 )
 
@@ -120,6 +121,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     add_render_parser(commands, defaults)
     add_template_parser(commands, defaults)
     add_convert_parser(commands)
+    add_verify_parser(commands)
     database = commands.add_parser("db", help="database maintenance")
     database_actions = database.add_subparsers(dest="action", required=True)
     upgrade = database_actions.add_parser("upgrade", help="apply all migrations")

@@ -10,10 +10,12 @@ from inference.backends import BACKENDS, BackendUnavailable, build_animator, cho
 from inference.errors import InputError
 from inference.image_io import load_photo
 from inference.label import DEFAULT_LABEL
-from inference.provenance import ContentCredentials, ProvenanceError, prepare_signing_files
+from inference.provenance import ContentCredentials, ProvenanceError, Verdict, prepare_signing_files, read_verdict
 from inference.templates import TemplateLibrary, clip_template
 
 EXIT_BAD_INPUT = 2
+# `memebot verify` on a file that is no soundly signed memebot video.
+EXIT_NOT_MEMEBOT = 1
 
 
 class CommandError(Exception):
@@ -157,6 +159,30 @@ def _template_remove(args) -> None:
     print(f"removed {args.name}")
 
 
+def add_verify_parser(commands) -> None:
+    parser = commands.add_parser("verify", help="check a video's content credentials (exit 0: a memebot video)")
+    parser.add_argument("video", type=Path)
+    parser.set_defaults(handler=_verify)
+
+
+def _verify(args) -> int:
+    verdict = read_verdict(args.video)
+    print(f"{args.video.name}: {_describe(verdict)}")
+    return 0 if verdict.state == "memebot" else EXIT_NOT_MEMEBOT
+
+
+def _describe(verdict: Verdict) -> str:
+    """A video's content credentials in one line."""
+    if verdict.state == "memebot":
+        return (f'a memebot video (AI-generated) of "{verdict.title}", made {verdict.made or "at an unknown time"}; '
+                "its content credentials are valid")
+    if verdict.state == "broken":
+        return f"broken content credentials: the file was altered or damaged after signing ({verdict.problem})"
+    if verdict.state == "other":
+        return "content credentials from another tool, not memebot"
+    return "no content credentials: not marked as a memebot video"
+
+
 def add_convert_parser(commands) -> None:
     parser = commands.add_parser(
         "convert-checkpoint", help="convert an official FOMM checkpoint once into a fast-loading .safetensors file"
@@ -178,13 +204,14 @@ def _convert(args) -> None:
 
 
 def run_handler(args) -> int:
-    """Run a parsed command; bad input is one line on stderr and exit status 2."""
+    """Run a parsed command (its exit status: what the handler returns, by default 0); bad input is one line on
+    stderr and exit status 2."""
     try:
-        args.handler(args)
+        status = args.handler(args)
     except (InputError, BackendUnavailable, CommandError, ProvenanceError) as error:
         print(f"memebot: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except FileNotFoundError as error:
         print(f"memebot: error: no such file: {error.filename}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    return 0
+    return status or 0
