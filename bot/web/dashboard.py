@@ -36,6 +36,7 @@ class Dashboard:
         self._admin = Admin(service.db, settings, service.templates, service.queue)  # the operator is an admin
         self._notices: dict[str, str] = {}  # session id -> what the last action did
         self._ingests: set[asyncio.Task[None]] = set()
+        self._closing = False  # the server is shutting down: event streams end
 
     def routes(self) -> list[web.RouteDef]:
         """The dashboard's routes."""
@@ -51,7 +52,8 @@ class Dashboard:
         ]
 
     async def close(self) -> None:
-        """Stop following jobs and wait for uploads being ingested."""
+        """End the event streams, stop following jobs and wait for uploads being ingested."""
+        self._closing = True
         await self.watch.close()
         await asyncio.gather(*self._ingests, return_exceptions=True)
 
@@ -106,7 +108,7 @@ class Dashboard:
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
         await response.prepare(request)
         sent: dict[str, str] = {}
-        while self.sessions.of(request) is session:  # logging out ends the stream
+        while not self._closing and self.sessions.of(request) is session:  # logging out ends the stream
             rows = await overview.jobs(self._service.db)
             self.watch.follow([row.id for row in rows if row.state in ("queued", "running")])
             parts = {"queue": pages.queue_rows(rows, self.watch.progress), "workers": self._workers(rows),
