@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from importlib import metadata
 
 from bot import logs
+from bot.audit import add_audit_parser
 from bot.config import ConfigError, Settings
 from inference.backends import BackendUnavailable
 from inference.cli import (
@@ -122,6 +123,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     add_template_parser(commands, defaults)
     add_convert_parser(commands)
     add_verify_parser(commands)
+    add_audit_parser(commands, settings)
     database = commands.add_parser("db", help="database maintenance")
     database_actions = database.add_subparsers(dest="action", required=True)
     upgrade = database_actions.add_parser("upgrade", help="apply all migrations")

@@ -12,9 +12,10 @@ from bot.config import Settings
 from bot.queue.protocol import RenderQueue
 from bot.service.identity import UserRef, identity_hash
 from bot.store import quota
+from bot.store.audit import FORGET_ME, NOBODY
 from bot.store.database import Database
 from bot.store.jobs import Jobs
-from bot.store.models import ConsentRecord, QuotaUsage, User, utcnow
+from bot.store.models import AuditEntry, ConsentRecord, QuotaUsage, User, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,9 @@ class Privacy:
     async def forget_me(self, user: UserRef) -> None:
         """Delete everything about the user: rows, photos, videos; a ban alone is kept."""
         async with self._db.transaction() as session:
+            # Counted in the audit log by day alone, so the entry cannot be matched to whoever left that day.
+            day = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+            session.add(AuditEntry(at=day, actor=NOBODY, action=FORGET_ME, target=NOBODY, detail=None))
             row = await session.scalar(
                 select(User).where(User.platform == user.platform, User.platform_user_id == user.id)
             )
