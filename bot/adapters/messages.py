@@ -97,6 +97,24 @@ CONSENT_DECLINED = "No problem: I won't animate this photo, and I haven't kept i
 NOT_YOUR_BUTTONS = "Only the person who asked can use these buttons."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 
+# The buttons under a video, and what they lead to.
+DELETE_BUTTON = "🗑 Delete"
+ANOTHER_SONG_BUTTON = "🎶 Another song"
+REPORT_BUTTON = "⚠ Report"
+TRY_AGAIN_BUTTON = "↻ Try again"
+VIDEO_DELETED = "Deleted."
+PICK_ANOTHER_SONG = "🎶 Which song should this face sing next?"
+REPORT_QUESTION = "⚠ What is wrong with this video? Only the bot's admins see your report."
+REPORTED = "Thank you: the bot's admins have been told, and will decide what happens to this video."
+REPORT_USAGE = "Reply to one of my videos with /report to tell the bot's admins about it."
+BUTTON_EXPIRED = "That button no longer works. Please send the photo again."
+
+
+def report_notice_text(reporter: UserRef, job_id: int, reason: str, where: str) -> str:
+    """The DM a bot admin gets about a report."""
+    return f"⚠ {reporter} reported video job:{job_id} ({reason}) in {where}. Nothing was hidden automatically."
+
+
 FORGET_ME_QUESTION = (
     "Delete everything I have about you: your consent, today's count, and your videos, waiting or made? "
     "This cannot be undone."

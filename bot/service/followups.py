@@ -51,15 +51,19 @@ class Followups:
 
         Raises PhotoExpired when the photo is no longer kept, NotAllowed for someone else's job.
         """
+        job, photo = await self.kept_photo(user, job_id)
+        return await self._renders.request(user, chat, template or job.template_slug, self._copy(photo), reply_to)
+
+    async def kept_photo(self, user: UserRef, job_id: int) -> tuple[Job, Path]:
+        """The user's job and its photo, still kept; PhotoExpired or NotAllowed (someone else's job) if not."""
         async with self._db.transaction() as session:
             job = await Jobs(session).get(job_id)
             owner_id = (await user_row(session, user)).id
-        photo = _kept_photo(job)
-        if job is None or photo is None:
+        if job is None or job.photo_path is None or not Path(job.photo_path).is_file():
             raise PhotoExpired(self._settings.photo_keep_minutes)
         if job.user_id != owner_id:
             raise NotAllowed(NOT_YOUR_PHOTO)
-        return await self._renders.request(user, chat, template or job.template_slug, self._copy(photo), reply_to)
+        return job, Path(job.photo_path)
 
     async def template_of(self, job_id: int) -> str | None:
         """The song a job sang, while the job exists."""
@@ -73,9 +77,3 @@ class Followups:
         copy = self._settings.photos_dir / f"{uuid.uuid4().hex}{photo.suffix}"
         shutil.copyfile(photo, copy)
         return copy
-
-
-def _kept_photo(job: Job | None) -> Path | None:
-    if job is None or job.photo_path is None or not Path(job.photo_path).is_file():
-        return None
-    return Path(job.photo_path)

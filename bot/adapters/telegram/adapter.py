@@ -7,7 +7,7 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Updater
 
-from bot.adapters.telegram import admin, commands, sing
+from bot.adapters.telegram import admin, commands, followups, reports, sing
 from bot.adapters.telegram.context import DELIVERIES, DOWNLOADS, LIMITS, SERVICE, MemeContext
 from bot.adapters.telegram.delivery import Deliveries
 from bot.adapters.telegram.errors import report_error
@@ -54,7 +54,10 @@ class TelegramAdapter:
         self._application.bot_data.update(
             {SERVICE: service, DELIVERIES: self._deliveries, LIMITS: limits, DOWNLOADS: self._downloads}
         )
-        self._application.add_handlers([*sing.HANDLERS, *commands.HANDLERS, *admin.HANDLERS, commands.FALLBACK])
+        self._application.add_handlers([
+            *sing.HANDLERS, *followups.HANDLERS, *reports.HANDLERS, *commands.HANDLERS, *admin.HANDLERS,
+            commands.FALLBACK, followups.EXPIRED,
+        ])
         self._application.add_error_handler(report_error)
 
     @property

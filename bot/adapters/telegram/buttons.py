@@ -5,13 +5,26 @@ import re
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.adapters.messages import NOT_YOUR_BUTTONS
-from bot.service import TemplateInfo
+from bot.adapters.messages import (
+    ANOTHER_SONG_BUTTON,
+    DELETE_BUTTON,
+    NOT_YOUR_BUTTONS,
+    REPORT_BUTTON,
+    TRY_AGAIN_BUTTON,
+)
+from bot.service import REPORT_REASONS, TemplateInfo
 
 # Telegram allows 64 bytes of callback data: short prefixes leave room for a user id and a 40-letter slug.
 PICK_SONG = re.compile(r"^p:(\d+):([a-z0-9-]+)$")
 ANSWER_CONSENT = re.compile(r"^c:(\d+):([a-z0-9-]+):([yn])$")
 CONFIRM_FORGET = re.compile(r"^f:(\d+):([yn])$")
+# Under a video (or its failure): everything after the job id is resolved by the service, so they survive restarts.
+DELETE_VIDEO = re.compile(r"^vd:(\d+):(\d+)$")  # job, requester
+ANOTHER_SONG = re.compile(r"^va:(\d+)$")
+SING_AGAIN = re.compile(r"^vs:(\d+):([a-z0-9-]+)$")  # job, song
+TRY_AGAIN = re.compile(r"^vt:(\d+)$")
+REPORT_VIDEO = re.compile(r"^vr:(\d+)$")
+REPORT_REASON = re.compile(r"^rr:(\d+):([a-z-]+)$")
 
 
 def songs_keyboard(owner: int, templates: list[TemplateInfo]) -> InlineKeyboardMarkup:
@@ -19,6 +32,43 @@ def songs_keyboard(owner: int, templates: list[TemplateInfo]) -> InlineKeyboardM
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(template.title, callback_data=f"p:{owner}:{template.slug}")] for template in templates]
     )
+
+
+def video_keyboard(job_id: int, requester: int, *, another_song: bool) -> InlineKeyboardMarkup:
+    """Delete, Another song (while the photo is kept) and Report, under a delivered video."""
+    buttons = [InlineKeyboardButton(DELETE_BUTTON, callback_data=f"vd:{job_id}:{requester}")]
+    if another_song:
+        buttons.append(InlineKeyboardButton(ANOTHER_SONG_BUTTON, callback_data=f"va:{job_id}"))
+    buttons.append(InlineKeyboardButton(REPORT_BUTTON, callback_data=f"vr:{job_id}"))
+    return InlineKeyboardMarkup([buttons])
+
+
+def another_song_keyboard(job_id: int, templates: list[TemplateInfo]) -> InlineKeyboardMarkup:
+    """One button per song, for the photo of an earlier job."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(template.title, callback_data=f"vs:{job_id}:{template.slug}")] for template in templates]
+    )
+
+
+def try_again_keyboard(job_id: int) -> InlineKeyboardMarkup:
+    """Try again, under a failed render's message."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(TRY_AGAIN_BUTTON, callback_data=f"vt:{job_id}")]])
+
+
+def report_keyboard(job_id: int) -> InlineKeyboardMarkup:
+    """One button per reason a video can be reported for."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(text, callback_data=f"rr:{job_id}:{code}")] for code, text in REPORT_REASONS.items()]
+    )
+
+
+def reported_job(markup: InlineKeyboardMarkup | None) -> int | None:
+    """The job of a video message, read from its Report button; None for any other message."""
+    for row in markup.inline_keyboard if markup is not None else ():
+        for button in row:
+            if isinstance(button.callback_data, str) and (match := REPORT_VIDEO.match(button.callback_data)):
+                return int(match.group(1))
+    return None
 
 
 def consent_keyboard(owner: int, slug: str) -> InlineKeyboardMarkup:

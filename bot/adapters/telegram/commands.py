@@ -27,6 +27,7 @@ BOT_COMMANDS = [
     BotCommand("templates", "the songs you can pick"),
     BotCommand("quota", "how many videos you have left today"),
     BotCommand("cancel", "cancel your video waiting in line"),
+    BotCommand("report", "tell the bot's admins about one of my videos (in a reply to it)"),
     BotCommand("privacy", "what I keep and for how long"),
     BotCommand("forgetme", "delete everything I have about you"),
     BotCommand("help", "how to use me"),

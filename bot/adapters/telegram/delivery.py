@@ -9,15 +9,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from telegram import Bot, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden
 
 from bot.adapters.follow import JobFollowers
 from bot.adapters.messages import done_text, label_note, status_text, video_too_large_text
+from bot.adapters.telegram.buttons import try_again_keyboard, video_keyboard
 from bot.adapters.telegram.identity import PLATFORM
 from bot.adapters.telegram.limits import FileLimits
-from bot.queue import Finished, JobEvent
+from bot.queue import Failed, Finished, JobEvent
 from bot.service import MemeService
 
 log = logging.getLogger(__name__)
@@ -56,13 +57,14 @@ class Deliveries(JobFollowers[StatusMessage]):
         self._scratch = scratch
 
     def delivery(self, where: StatusMessage) -> _JobDelivery:
-        return _JobDelivery(self._bot, where, self.send_video)
+        return _JobDelivery(self._bot, where, self.send_video, self._service.followups.photos_kept)
 
     def where_from(self, reply_to: dict[str, Any]) -> StatusMessage:
         return StatusMessage.from_reply_to(reply_to)
 
-    async def send_video(self, where: StatusMessage, output: Path) -> None:
-        """Send the video as a reply to the photo, shrunk if over the upload limit (or say why it cannot be sent)."""
+    async def send_video(self, where: StatusMessage, output: Path, job_id: int) -> None:
+        """Send the video of the job as a reply to the photo, with its buttons, shrunk if over the upload limit (or
+        say why it cannot be sent)."""
         status = _StatusEditor(self._bot, where)
         video = await self._service.renders.fit_to_upload(output, self._limits.upload_bytes, self._scratch)
         if video is None:
@@ -75,6 +77,8 @@ class Deliveries(JobFollowers[StatusMessage]):
                     video,
                     caption=label_note(self._service.settings.label),
                     supports_streaming=True,
+                    reply_markup=video_keyboard(job_id, where.user_id,
+                                                another_song=self._service.followups.photos_kept),
                     reply_parameters=ReplyParameters(where.photo_message_id, allow_sending_without_reply=True),
                 )
         except (Forbidden, BadRequest) as error:  # blocked, or the chat is gone: trying again will not help
@@ -90,20 +94,23 @@ class _JobDelivery:
     """One job's status message, edited as the job moves, and its outcome."""
 
     def __init__(
-        self, bot: Bot, where: StatusMessage, send_video: Callable[[StatusMessage, Path], Awaitable[None]]
+        self, bot: Bot, where: StatusMessage, send_video: Callable[[StatusMessage, Path, int], Awaitable[None]],
+        try_again: bool,
     ) -> None:
         self._where = where
         self._status = _StatusEditor(bot, where)
         self._send_video = send_video
+        self._try_again = try_again
 
     async def show_status(self, event: JobEvent) -> None:
         await self._status.show(status_text(event, self._where.title))
 
     async def deliver(self, event: JobEvent) -> None:
         if isinstance(event, Finished):
-            await self._send_video(self._where, event.output)
+            await self._send_video(self._where, event.output, event.job_id)
         else:
-            await self._status.show(status_text(event, self._where.title), final=True)
+            buttons = try_again_keyboard(event.job_id) if isinstance(event, Failed) and self._try_again else None
+            await self._status.show(status_text(event, self._where.title), final=True, buttons=buttons)
 
 
 class _StatusEditor:
@@ -114,11 +121,13 @@ class _StatusEditor:
         self._where = where
         self._shown: str | None = None
 
-    async def show(self, text: str, *, final: bool = False) -> None:
+    async def show(self, text: str, *, final: bool = False, buttons: InlineKeyboardMarkup | None = None) -> None:
         if text == self._shown:
             return
         try:
-            await self._bot.edit_message_text(text, chat_id=self._where.chat_id, message_id=self._where.message_id)
+            await self._bot.edit_message_text(
+                text, chat_id=self._where.chat_id, message_id=self._where.message_id, reply_markup=buttons
+            )
         except BadRequest as error:
             if "not modified" in error.message:
                 pass  # after a restart the message may show this already
@@ -126,6 +135,7 @@ class _StatusEditor:
                 await self._bot.send_message(
                     self._where.chat_id,
                     text,
+                    reply_markup=buttons,
                     reply_parameters=ReplyParameters(self._where.photo_message_id, allow_sending_without_reply=True),
                 )
             else:

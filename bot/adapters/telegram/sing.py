@@ -105,7 +105,7 @@ async def sing(
         await status.edit_text(refusal.message)
         return
     if isinstance(outcome, CachedRender):
-        await context.deliveries.send_video(where, outcome.output)
+        await context.deliveries.send_video(where, outcome.output, outcome.job_id)
     else:
         context.deliveries.follow(outcome.job_id, where)  # its first event is the job's place in the queue
 

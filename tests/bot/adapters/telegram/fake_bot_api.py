@@ -174,6 +174,10 @@ class FakeBotApi:
 
     # What the test looks at.
 
+    def answers(self) -> list[str]:
+        """The texts the bot answered button presses with (the pop-ups people see)."""
+        return [call.params["text"] for call in self.calls_to("answerCallbackQuery") if call.params.get("text")]
+
     def bot_messages(self, chat_id: int) -> list[dict[str, Any]]:
         return [m for (chat, _), m in self.messages.items() if chat == chat_id and m["from"]["id"] == BOT["id"]]
 
@@ -282,7 +286,14 @@ class FakeBotApi:
         content = {"video": {**file, "width": 0, "height": 0, "duration": 0}}
         if "caption" in params:
             content["caption"] = params["caption"]
-        return self._bot_message(params, content)
+        return self._bot_message(params, content | _markup(params))
+
+    def _deleteMessage(self, params: dict[str, Any]) -> bool:
+        message = self.messages.get((params["chat_id"], params["message_id"]))
+        if message is None:
+            raise ApiError(400, "Bad Request: message to delete not found")
+        del self.messages[(params["chat_id"], params["message_id"])]
+        return True
 
     def _editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         message = self._existing(params)
