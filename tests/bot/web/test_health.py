@@ -11,7 +11,7 @@ from bot.service import MemeService, UserFacingError
 from bot.store.database import Database
 from tests.bot.conftest import ALICE, GROUP, BuildService, consenting
 from tests.bot.fakes import ParkedQueue
-from tests.bot.web.conftest import PageClient
+from tests.bot.web.conftest import TOKEN, PageClient, log_in
 
 UNREACHABLE_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:1/memebot"
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
@@ -100,3 +100,21 @@ async def test_metrics_of_renders_and_the_cache(running_service: BuildService, p
 async def _refused(service: MemeService, path: Path) -> None:
     with pytest.raises(UserFacingError):
         await service.renders.request(ALICE, GROUP, "demo", path)
+
+
+async def test_failures_are_counted_by_reason_and_listed_on_the_dashboard(running_service: BuildService,
+                                                                          page_client: PageClient, photo) -> None:
+    service = await running_service(factory="tests.bot.renderers:Sabotaged", admin_token=TOKEN)
+    await service.templates.register("reject", "reject", 1.0, service.settings.templates_dir / "reject", "tests")
+    client = await page_client(service)
+    line = 'memebot_jobs_failed_total{reason="That face is too blurry to animate"}'
+    before = await metric(client, line)
+    await consenting(service, ALICE)
+    rejected = await service.renders.request(ALICE, GROUP, "reject", photo())
+    async for _ in service.queue.subscribe(rejected.job_id):
+        pass
+    assert await metric(client, line) == before + 1
+    await log_in(client)
+    page = await (await client.get("/")).text()
+    assert (f'<tr><td>{rejected.job_id}</td><td>reject</td><td>telegram:1001</td>'
+            '<td class="reason">That face is too blurry to animate. Your quota was refunded.</td></tr>') in page
