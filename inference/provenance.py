@@ -219,7 +219,7 @@ def read_verdict(video: Path) -> Verdict:
     import c2pa
 
     try:
-        with c2pa.Reader(MP4_FORMAT, video.open("rb")) as reader:
+        with video.open("rb") as stream, c2pa.Reader(MP4_FORMAT, stream) as reader:
             store = json.loads(reader.json())
     except c2pa.C2paError.ManifestNotFound:
         return Verdict("none")
