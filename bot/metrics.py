@@ -24,6 +24,8 @@ RENDER_SECONDS = Histogram("memebot_render_seconds", "Time a render took, by bac
                            buckets=(0.5, 1, 2, 5, 10, 30, 60, 120, 300), registry=REGISTRY)
 RENDER_FPS = Histogram("memebot_render_frames_per_second", "Frames rendered per second, by backend", ["backend"],
                        buckets=(1, 2, 5, 10, 25, 50, 100, 200, 500), registry=REGISTRY)
+DELIVERY_RETRIES = Counter("memebot_delivery_retries", "Deliveries that failed and are tried again at the next start, "
+                           "by platform", ["platform"], registry=REGISTRY)
 QUEUE_DEPTH = Gauge("memebot_queue_depth", "Jobs waiting for a render worker", registry=REGISTRY)
 JOBS_RUNNING = Gauge("memebot_jobs_running", "Jobs being rendered now", registry=REGISTRY)
 

@@ -9,6 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, Protocol, TypeVar
 
+from bot import metrics
 from bot.queue import JobEvent, Progress
 from bot.queue.events import FINAL_EVENTS
 from bot.service import MemeService
@@ -115,5 +116,6 @@ class JobFollowers(Generic[Where]):
             log.info("job %s is gone (forgotten or expired): nothing to deliver", job_id)
         except Exception:
             log.exception("could not deliver job %s; the next start tries again", job_id)
+            metrics.DELIVERY_RETRIES.labels(self.platform).inc()
         finally:
             self._followed.pop(job_id, None)

@@ -1,14 +1,18 @@
 """GET /healthz and GET /metrics: what answers, and the figures Prometheus scrapes."""
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient
 
+from bot.adapters.telegram import TelegramAdapter
 from bot.config import Settings
 from bot.service import MemeService, UserFacingError
 from bot.store.database import Database
+from tests.bot.adapters.telegram.conftest import fresh_face_png, telegram_settings, user_ref
+from tests.bot.adapters.telegram.fake_bot_api import FakeBotApi
 from tests.bot.conftest import ALICE, GROUP, BuildService, consenting
 from tests.bot.fakes import ParkedQueue
 from tests.bot.web.conftest import TOKEN, PageClient, log_in
@@ -118,3 +122,28 @@ async def test_failures_are_counted_by_reason_and_listed_on_the_dashboard(runnin
     page = await (await client.get("/")).text()
     assert (f'<tr><td>{rejected.job_id}</td><td>reject</td><td>telegram:1001</td>'
             '<td class="reason">That face is too blurry to animate. Your quota was refunded.</td></tr>') in page
+
+
+async def test_a_failed_delivery_is_counted_as_a_retry(running_service: BuildService,
+                                                       page_client: PageClient) -> None:
+    service = await running_service()
+    client = await page_client(service)
+    line = 'memebot_delivery_retries_total{platform="telegram"}'
+    before = await metric(client, line)
+    api = FakeBotApi()
+    await api.start()
+    adapter = TelegramAdapter(telegram_settings(service.settings, api), service)
+    await adapter.start()
+    try:
+        alice = api.person(4343, "Alice")
+        await service.consent.accept(user_ref(alice))
+        api.failing.add("sendVideo")  # Telegram answers the upload with an internal error
+        alice.sends_photo(fresh_face_png(), caption="/sing demo")
+        async with asyncio.timeout(120):
+            while await metric(client, line) == before:
+                await asyncio.sleep(0.2)
+        assert await metric(client, line) == before + 1
+        assert api.videos(alice.chat_id) == []  # not delivered: the next start tries again
+    finally:
+        await adapter.stop()
+        await api.stop()
