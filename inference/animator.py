@@ -10,9 +10,10 @@ import numpy as np
 
 @dataclass(frozen=True)
 class SourceFace:
-    """The face to animate: a 256x256 RGB crop and its 68 landmarks in crop pixels."""
+    """The face to animate: an RGB image around it (FOMM's 256x256 crop, or the landmark animator's whole photo)
+    and its 68 landmarks in that image's pixels."""
 
-    crop: np.ndarray  # (256, 256, 3) uint8
+    crop: np.ndarray  # (h, w, 3) uint8
     landmarks: np.ndarray  # (68, 2) float32, x then y
 
 
@@ -48,7 +49,7 @@ class Animator(Protocol):
     backend: str
 
     def animate(self, face: SourceFace, motion: DrivingMotion, initial_frame: int) -> Iterator[np.ndarray]:
-        """Yield every output frame, in clip order, as uint8 batches (b, 256, 256, 3).
+        """Yield every output frame, in clip order, as uint8 batches (b, h, w, 3); FOMM's are 256x256.
 
         Motion is relative to `initial_frame`, the driving frame best aligned with the source.
         """

@@ -1,4 +1,4 @@
-"""The weight-free backend: landmark motion transfer, a piecewise-affine warp and a painted mouth."""
+"""The weight-free backend: landmark motion transfer, a piecewise-affine warp of the head and a painted mouth."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -15,7 +15,10 @@ from inference.landmarks.warp import PiecewiseAffineWarp
 
 
 class LandmarkAnimator:
-    """Makes a photo sing from the driving clip's landmarks alone: no weights, no GPU, many frames a second."""
+    """Makes a photo sing from the driving clip's landmarks alone: no weights, no GPU, many frames a second.
+
+    It takes a source image of any size, the whole photo at output resolution included, and moves only its head.
+    """
 
     backend = "landmarks"
 
@@ -23,13 +26,14 @@ class LandmarkAnimator:
         self.batch_size = batch_size
 
     def animate(self, face: SourceFace, motion: DrivingMotion, initial_frame: int) -> Iterator[np.ndarray]:
-        """Yield every output frame, in clip order, as uint8 batches (b, 256, 256, 3)."""
+        """Yield every output frame, in clip order, as uint8 batches (b, h, w, 3) of the source image's size."""
         driving = as_complex(motion.landmarks())
         if not 0 <= initial_frame < len(driving):
             raise ValueError(f"initial frame {initial_frame} is outside the clip's {len(driving)} frames")
         source = as_complex(face.landmarks)
         transferred = transfer_motion(source, steady(driving, motion.fps), initial_frame)
-        mesh = build_mesh(source, face.crop.shape[0])
+        height, width = face.crop.shape[:2]
+        mesh = build_mesh(source, width, height)
         warp = PiecewiseAffineWarp(face.crop, mesh)
         mouth = MouthInterior(face.crop, source)
 

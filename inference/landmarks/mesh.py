@@ -7,20 +7,13 @@ import numpy as np
 from scipy.spatial import Delaunay
 
 from inference.landmarks import ibug
+from inference.landmarks.head import SPOKE_COUNT, HeadOutline, head_outline, smoothstep
 from inference.landmarks.motion import TransferredMotion
 
-# The head ring, an ellipse in face scales (outer-eye-corner distances) in the head's own frame:
-# x along the eyes, y down from their midpoint. It encloses face, hair and chin, so all of it moves rigidly.
-HEAD_RING_CENTRE = 0.2j
-HEAD_RING_SEMI_AXES = (1.2, 1.65)
-# Spokes from the ring centre; each carries a head-ring point, a halfway point and a border point.
-SPOKE_COUNT = 16
-# A head-ring point keeps at least this far (face scales) outside the landmarks on its spoke, so a dropping
-# chin does not run over it...
-HEAD_RING_CLEARANCE = 0.35
-# ...but takes at most this share of the room between those landmarks and the border, leaving room to fade out.
-HEAD_RING_MAX_REACH = 0.7
-# Moved head-ring points keep this far (pixels) inside the image, so nothing folds over the fixed border.
+# Rings between the head ring and the edge, at these shares of the way out; each takes the head ring's
+# movement times 1 - smoothstep(share), so motion falls smoothly to zero at the edge.
+FADE_SHARES = (0.25, 0.5, 0.75)
+# Moved head-ring points keep this far (pixels) inside the image.
 HEAD_RING_BORDER_MARGIN = 4.0
 # Share of the jaw line's own movement (a dropping chin) the head ring takes along, so the neck stretches
 # smoothly instead of folding under the chin.
@@ -36,36 +29,49 @@ TRIANGULATION_GAP_ROWS = (0.4, 0.6)
 UPPER_GAP = ibug.LANDMARK_COUNT + np.arange(len(ibug.INNER_LIP_PAIRS))
 LOWER_GAP = UPPER_GAP + len(ibug.INNER_LIP_PAIRS)
 HEAD_RING = LOWER_GAP[-1] + 1 + np.arange(SPOKE_COUNT)
-HALFWAY = HEAD_RING + SPOKE_COUNT
-FIXED_START = HALFWAY[-1] + 1  # border points on the spokes, then the image corners
+FADE_START = HEAD_RING[-1] + 1
+EDGE = FADE_START + len(FADE_SHARES) * SPOKE_COUNT + np.arange(SPOKE_COUNT)
+FADE_WEIGHTS = 1 - smoothstep(np.repeat(np.array(FADE_SHARES), SPOKE_COUNT))
 
 
 @dataclass(frozen=True)
 class Mesh:
     """Source control points and their triangles (t, 3).
 
-    Points (complex (n,)): the 68 landmarks; the mouth's gap rows; the spokes' head-ring, halfway and border
-    points; the image corners. The gap rows split the source's mouth interior along its middle: the upper
+    Points (complex (n,)): the 68 landmarks; the mouth's gap rows; the head ring, the fade rings and the edge
+    (see inference.landmarks.head). Pixels outside the edge are in no triangle and stay as they are.
+    The gap rows split the source's mouth interior along its middle: the upper
     half (upper teeth, if any show) moves with the upper lip, the lower half with the lower lip, and the gap
     opening between the rows is where the mouth's new, dark inside shows. The head ring moves with the
-    head, each halfway point stays midway between its ring point and the fixed border.
+    head, the fade rings by less and less of its movement, the edge not at all.
     """
 
     points: np.ndarray
     jaw_follow: np.ndarray  # (spokes, 68): how much of each landmark's own movement each head-ring point takes
     triangles: np.ndarray
-    size: int
+    outline: HeadOutline
+    width: int
+    height: int
 
     def place(self, motion: TransferredMotion) -> np.ndarray:
         """Every control point's position in every output frame: complex (frames, n)."""
         landmarks = self.points[: ibug.LANDMARK_COUNT]
         expression = motion.landmarks - motion.head.apply(landmarks)  # what the face does besides the head's motion
         ring = motion.head.apply(self.points[HEAD_RING]) + expression @ self.jaw_follow.T
-        low, high = HEAD_RING_BORDER_MARGIN, self.size - 1 - HEAD_RING_BORDER_MARGIN
-        ring = np.clip(ring.real, low, high) + 1j * np.clip(ring.imag, low, high)
-        border = self.points[FIXED_START : FIXED_START + SPOKE_COUNT]
-        fixed = np.broadcast_to(self.points[FIXED_START:], (len(ring), len(self.points) - FIXED_START))
-        return np.concatenate([motion.landmarks, self._gap_rows(motion), ring, (ring + border) / 2, fixed], axis=1)
+        margin = HEAD_RING_BORDER_MARGIN
+        ring = (np.clip(ring.real, margin, self.width - 1 - margin)
+                + 1j * np.clip(ring.imag, margin, self.height - 1 - margin))
+        moved = np.tile(ring - self.points[HEAD_RING], len(FADE_SHARES))
+        fade = self.points[FADE_START : EDGE[0]] + FADE_WEIGHTS * moved
+        edge = np.broadcast_to(self.points[EDGE], (len(ring), SPOKE_COUNT))
+        return np.concatenate([motion.landmarks, self._gap_rows(motion), ring, fade, edge], axis=1)
+
+    def region(self) -> tuple[slice, slice]:
+        """Rows and columns of the image that can move: the box around the edge."""
+        edge = self.outline.edge
+        top, bottom = int(np.floor(edge.imag.min())), int(np.ceil(edge.imag.max())) + 1
+        left, right = int(np.floor(edge.real.min())), int(np.ceil(edge.real.max())) + 1
+        return slice(max(0, top), min(self.height, bottom)), slice(max(0, left), min(self.width, right))
 
     def _gap_rows(self, motion: TransferredMotion) -> np.ndarray:
         """Upper then lower gap rows (frames, 6): each keeps its source distance from its own lip, in head
@@ -85,37 +91,6 @@ class Mesh:
         """The polygon of the mouth's gap in placed points (n,): corner, upper row, corner, lower row back (8,)."""
         left, right = ibug.MOUTH_CORNERS
         return points[np.r_[left, UPPER_GAP, right, LOWER_GAP[::-1]]]
-
-
-def _border_distance(origin: complex, directions: np.ndarray, size: int) -> np.ndarray:
-    """How far each unit direction travels from `origin` before leaving the [0, size - 1] square."""
-    limits = []
-    for start, step in ((origin.real, directions.real), (origin.imag, directions.imag)):
-        with np.errstate(divide="ignore"):
-            limits.append(np.where(step > 0, (size - 1 - start) / step, np.where(step < 0, -start / step, np.inf)))
-    return np.minimum(*limits)
-
-
-def _spoke_points(landmarks: np.ndarray, size: int) -> np.ndarray:
-    """Head-ring, halfway and border points along spokes around the head, then the image corners."""
-    eyes = landmarks[list(ibug.OUTER_EYE_CORNERS)]
-    scale, axis = abs(eyes[1] - eyes[0]), (eyes[1] - eyes[0]) / abs(eyes[1] - eyes[0])
-    centre = complex(eyes.mean() + axis * scale * HEAD_RING_CENTRE)
-    # Half a step off the head's axes, so no spoke runs along the nose and chin and leaves sliver triangles.
-    angles = np.linspace(0, 2 * np.pi, SPOKE_COUNT, endpoint=False) + np.pi / SPOKE_COUNT
-    semi_x, semi_y = HEAD_RING_SEMI_AXES
-    ellipse = axis * scale * (semi_x * np.cos(angles) + 1j * semi_y * np.sin(angles))
-    directions = ellipse / np.abs(ellipse)
-    # How far the landmarks reach along each spoke, within half a spoke's angle of it.
-    offsets = (landmarks - centre)[None] / directions[:, None]
-    near_spoke = np.abs(np.angle(offsets)) < np.pi / SPOKE_COUNT
-    face_reach = np.where(near_spoke, offsets.real, 0).max(axis=1)
-    border = _border_distance(centre, directions, size)
-    wanted = np.maximum(np.abs(ellipse), face_reach + HEAD_RING_CLEARANCE * scale)
-    ring = np.minimum(wanted, face_reach + HEAD_RING_MAX_REACH * (border - face_reach))
-    corners = np.array([0, size - 1, (size - 1) * 1j, (size - 1) * (1 + 1j)])
-    return np.concatenate([centre + directions * ring, centre + directions * (ring + border) / 2,
-                           centre + directions * border, corners])
 
 
 def _jaw_follow(landmarks: np.ndarray, ring: np.ndarray) -> np.ndarray:
@@ -140,11 +115,13 @@ def _triangulation_layout(landmarks: np.ndarray) -> np.ndarray:
     return np.concatenate([spread, _gap_rows_at(spread, TRIANGULATION_GAP_ROWS)])
 
 
-def build_mesh(landmarks: np.ndarray, size: int) -> Mesh:
-    """The mesh over a size x size source crop with complex landmarks (68,)."""
-    spokes = _spoke_points(landmarks, size)
+def build_mesh(landmarks: np.ndarray, width: int, height: int) -> Mesh:
+    """The mesh over the head of a width x height source image with complex landmarks (68,)."""
+    outline = head_outline(landmarks, width, height)
+    fade = np.concatenate([outline.ring + share * (outline.edge - outline.ring) for share in FADE_SHARES])
+    spokes = np.concatenate([outline.ring, fade, outline.edge])
     # In the source both gap rows lie on the mouth's middle line: the gap is shut.
     points = np.concatenate([landmarks, _gap_rows_at(landmarks, (0.5, 0.5)), spokes])
     layout = np.concatenate([_triangulation_layout(landmarks), spokes])
     triangles = Delaunay(np.stack([layout.real, layout.imag], axis=1)).simplices
-    return Mesh(points, _jaw_follow(landmarks, spokes[:SPOKE_COUNT]), triangles.astype(np.int32), size)
+    return Mesh(points, _jaw_follow(landmarks, outline.ring), triangles.astype(np.int32), outline, width, height)

@@ -9,11 +9,14 @@ from scipy.ndimage import gaussian_filter1d
 from inference.landmarks import ibug
 from inference.landmarks.similarity import Similarity, fit_similarity
 
-# Detected driving landmarks jitter by a pixel or two between frames; averaging over about this long
-# (seconds, a Gaussian's sigma) steadies them and keeps syllables, a fifth of a second or more, crisp.
+# Detected driving landmarks jitter by a pixel or two between frames; averaging the skull's points over about
+# this long (seconds, a Gaussian's sigma) steadies the head. Lips and jaw stay as detected: a sung note can
+# close for a single frame, and smoothing would keep that mouth half open.
 STEADYING_SECONDS = 0.04
 # Residual, in face scales, at which a point's say in the head fit halves: about a landmark's jitter.
 HEAD_FIT_TOLERANCE = 0.03
+# Share of a lip-gap correction the upper lip makes; the lower lip, on the jaw, makes the rest.
+UPPER_LIP_SHARE = 0.4
 
 
 @dataclass(frozen=True)
@@ -40,8 +43,11 @@ class TransferredMotion:
 
 
 def steady(driving: np.ndarray, fps: float) -> np.ndarray:
-    """Complex driving landmarks (frames, 68) smoothed over time: detector jitter out, still frames still."""
-    return gaussian_filter1d(driving, STEADYING_SECONDS * fps, axis=0, mode="nearest")
+    """Complex driving landmarks (frames, 68) with the skull's points smoothed over time: head jitter out."""
+    steadied = driving.copy()
+    steadied[:, ibug.STABLE] = gaussian_filter1d(driving[:, ibug.STABLE], STEADYING_SECONDS * fps, axis=0,
+                                                 mode="nearest")
+    return steadied
 
 
 def _fit_heads(source: np.ndarray, target: np.ndarray) -> Similarity:
@@ -50,15 +56,34 @@ def _fit_heads(source: np.ndarray, target: np.ndarray) -> Similarity:
     return fit_similarity(source[..., ibug.STABLE], target[..., ibug.STABLE], tolerance)
 
 
-def _keep_lips_apart(posed: np.ndarray, source: np.ndarray) -> np.ndarray:
-    """Stop a lower inner lip rising above its upper one (a driving mouth closing more than the source's)."""
-    eye_line = source[ibug.OUTER_EYE_CORNERS[1]] - source[ibug.OUTER_EYE_CORNERS[0]]
-    down = 1j * eye_line / abs(eye_line)  # head-down in the source's image: the eye line turned a right angle
-    upper, lower = posed[:, ibug.INNER_LIP_PAIRS[:, 0]], posed[:, ibug.INNER_LIP_PAIRS[:, 1]]
-    overlap = np.minimum(((lower - upper) / down).real, 0)  # negative where the lips cross
+def _head_down(z: np.ndarray) -> np.ndarray:
+    """Unit head-down direction of complex landmarks (..., 68): the eye line turned a right angle."""
+    eye_line = z[..., ibug.OUTER_EYE_CORNERS[1]] - z[..., ibug.OUTER_EYE_CORNERS[0]]
+    return 1j * eye_line / np.abs(eye_line)
+
+
+def _lip_gaps(z: np.ndarray, down: np.ndarray) -> np.ndarray:
+    """Gap between each facing inner-lip pair (..., 3) along head-down, in face scales; negative where they cross."""
+    upper, lower = z[..., ibug.INNER_LIP_PAIRS[:, 0]], z[..., ibug.INNER_LIP_PAIRS[:, 1]]
+    return ((lower - upper) / down[..., None]).real / ibug.face_scale(z)[..., None]
+
+
+def _open_as_driving(posed: np.ndarray, source: np.ndarray, driving: np.ndarray) -> np.ndarray:
+    """Set each inner-lip pair of posed landmarks (frames, 68) as far apart, in face scales, as the driving
+    mouth's (frames, 68) in that frame, so the mouth opens as wide and closes fully, however the photo's
+    mouth sat (a smile showing teeth closes too). Each lip moves whole, outer edge along: a stretched lip
+    would uncover the teeth behind it."""
+    down = _head_down(source)
+    scale = float(ibug.face_scale(source))
+    wanted = np.maximum(_lip_gaps(driving, _head_down(driving)), 0)
+    change = (wanted - _lip_gaps(posed, np.full(len(posed), down))) * scale * down  # complex (frames, 3)
     posed = posed.copy()
-    posed[:, ibug.INNER_LIP_PAIRS[:, 0]] += 0.5 * overlap * down
-    posed[:, ibug.INNER_LIP_PAIRS[:, 1]] -= 0.5 * overlap * down
+    upper, lower = ibug.INNER_LIP_PAIRS[:, 0], ibug.INNER_LIP_PAIRS[:, 1]
+    posed[:, upper] -= UPPER_LIP_SHARE * change
+    posed[:, lower] += (1 - UPPER_LIP_SHARE) * change
+    for pair, (top, bottom) in enumerate(ibug.INNER_LIP_PAIRS):
+        posed[:, ibug.INNER_TO_OUTER_LIP[top]] -= UPPER_LIP_SHARE * change[:, pair]
+        posed[:, ibug.INNER_TO_OUTER_LIP[bottom]] += (1 - UPPER_LIP_SHARE) * change[:, pair]
     return posed
 
 
@@ -68,7 +93,9 @@ def transfer_motion(source: np.ndarray, driving: np.ndarray, initial_frame: int)
     Each driving frame splits into rigid head motion (its similarity to the initial frame) and expression
     (what is left once the head is aligned back). Expression is re-expressed in the source's head frame,
     scaled and turned by how the source's face sits relative to the driving initial face; head motion is
-    replayed about the source's own head centre, its shift scaled by the faces' size ratio.
+    replayed about the source's own head centre, its shift scaled by the faces' size ratio. The lip gaps alone
+    are taken as they are in the driving frame, not relative to its initial one: a relative gap would keep a
+    photo's open smile open through every closed note.
     """
     initial = driving[initial_frame]
     to_initial = _fit_heads(driving, initial[None])
@@ -76,7 +103,7 @@ def transfer_motion(source: np.ndarray, driving: np.ndarray, initial_frame: int)
 
     initial_to_source = _fit_heads(initial, source)
     size_ratio = abs(initial_to_source.scale_rotation)
-    posed = _keep_lips_apart(source + initial_to_source.scale_rotation * expression, source)
+    posed = _open_as_driving(source + initial_to_source.scale_rotation * expression, source, driving)
 
     from_initial = to_initial.inverse()
     driving_centre = initial[ibug.STABLE].mean()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from inference.landmarks.head import head_mask
 from inference.landmarks.mesh import Mesh
 from inference.landmarks.similarity import DRAW_SHIFT, as_drawable
 
@@ -19,7 +20,8 @@ def _edges(z: np.ndarray) -> np.ndarray:
 
 
 class PiecewiseAffineWarp:
-    """Warps one source image along its mesh to any placement of the mesh's points."""
+    """Warps one source image along its mesh to any placement of the mesh's points; only the mesh's region
+    is computed, the rest of the image is copied as it is."""
 
     def __init__(self, image: np.ndarray, mesh: Mesh) -> None:
         self.image = image
@@ -27,10 +29,14 @@ class PiecewiseAffineWarp:
         source_corners = mesh.points[mesh.triangles]  # complex (t, 3)
         self.source_edges = _edges(source_corners)
         self.source_origin = np.stack([source_corners[:, 0].real, source_corners[:, 0].imag], axis=-1)
-        height, width = image.shape[:2]
-        self.grid_x, self.grid_y = np.meshgrid(np.arange(width, dtype=np.float32), np.arange(height, dtype=np.float32))
-        # Pixels in no triangle (none when the mesh spans the image) keep the identity map, stored last.
-        self.triangle_ids = np.empty((height, width), np.int32)
+        self.rows, self.columns = mesh.region()
+        self.origin = complex(self.columns.start, self.rows.start)
+        self.grid_x, self.grid_y = np.meshgrid(np.arange(self.columns.start, self.columns.stop, dtype=np.float32),
+                                               np.arange(self.rows.start, self.rows.stop, dtype=np.float32))
+        # Pixels in no triangle keep the identity map, stored last...
+        self.triangle_ids = np.empty(self.grid_x.shape, np.int32)
+        # ...and pixels outside the head's edge keep the source's own, whatever a triangle's rounded edge says.
+        self.moving = (head_mask(mesh.outline, mesh.width, mesh.height)[self.rows, self.columns] > 0)[..., None]
         self.identity = np.array([1, 0, 0, 0, 1, 0], np.float32)
 
     def _backward_maps(self, corners: np.ndarray) -> np.ndarray:
@@ -45,7 +51,7 @@ class PiecewiseAffineWarp:
         """Fill triangle_ids with the triangle under each output pixel."""
         self.triangle_ids.fill(len(corners))
         # Sub-pixel corners, so slow motion does not step by whole pixels.
-        fixed = as_drawable(corners)
+        fixed = as_drawable(corners - self.origin)
         # Thinnest first: a collapsed triangle (a shut gap) is all edge, and its wider neighbours, drawn
         # after it, claim those pixels with their exact maps.
         area = np.abs(np.linalg.det(_edges(corners)))
@@ -53,11 +59,15 @@ class PiecewiseAffineWarp:
             cv2.fillConvexPoly(self.triangle_ids, fixed[index], int(index), cv2.LINE_8, DRAW_SHIFT)
 
     def __call__(self, points: np.ndarray) -> np.ndarray:
-        """The source warped so its control points land on complex `points` (n,)."""
+        """The source warped so its control points land on complex `points` (n,): a new image."""
         corners = points[self.triangles]
         maps = self._backward_maps(corners)
         self._rasterise(corners)
         coefficients = maps[self.triangle_ids]  # (h, w, 6)
         map_x = coefficients[..., 0] * self.grid_x + coefficients[..., 1] * self.grid_y + coefficients[..., 2]
         map_y = coefficients[..., 3] * self.grid_x + coefficients[..., 4] * self.grid_y + coefficients[..., 5]
-        return cv2.remap(self.image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        frame = self.image.copy()
+        # The mesh's source points lie inside the image, so no pixel samples past its border.
+        warped = cv2.remap(self.image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+        np.copyto(frame[self.rows, self.columns], warped, where=self.moving)
+        return frame

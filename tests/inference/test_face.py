@@ -46,3 +46,12 @@ def test_the_crop_is_square_and_pads_past_the_border():
     crop = crop_square(photo, box)
     assert crop.shape == (CROP_SIZE, CROP_SIZE, 3)
     assert box.left + box.side > 400  # reaches past the right edge and is padded, not shrunk
+
+
+def test_a_small_face_in_a_big_phone_photo_is_found():
+    skimage_data = pytest.importorskip("skimage.data")
+    canvas = np.full((3000, 4000, 3), 120, np.uint8)
+    canvas[1500:2012, 2500:3012] = skimage_data.astronaut()  # her face is about 90 px across
+    found = largest_face(canvas)
+    assert 2600 < found.center[0] < 2800 and 1550 < found.center[1] < 1700
+    assert 80 < found.side < 130

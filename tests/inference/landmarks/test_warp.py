@@ -17,13 +17,13 @@ SHIFT_X, SHIFT_Y = 4, 3
 
 
 def test_unmoved_mesh_reproduces_the_image(singer: SourceFace) -> None:
-    mesh = build_mesh(as_complex(singer.landmarks), CROP)
+    mesh = build_mesh(as_complex(singer.landmarks), CROP, CROP)
     assert (PiecewiseAffineWarp(singer.crop, mesh)(mesh.points) == singer.crop).all()
 
 
 def test_head_moves_as_a_unit_and_the_border_stays(singer: SourceFace) -> None:
     source = as_complex(singer.landmarks)
-    mesh = build_mesh(source, CROP)
+    mesh = build_mesh(source, CROP, CROP)
     shift = complex(SHIFT_X, SHIFT_Y)
     head = HeadMotion(complex(source.mean()), np.ones(1, complex), np.array([shift]))
     placed = mesh.place(TransferredMotion(source[None] + shift, head))[0]
@@ -39,7 +39,7 @@ def test_head_moves_as_a_unit_and_the_border_stays(singer: SourceFace) -> None:
 @pytest.mark.parametrize("mouth_open", [0.0, 0.6])
 def test_mesh_joins_upper_and_lower_mouth_only_across_the_gap(mouth_open: float) -> None:
     image = draw_face(SINGER, Pose(mouth_open=mouth_open), CROP, CROP)
-    triangles = build_mesh(as_complex(detect(image)), CROP).triangles
+    triangles = build_mesh(as_complex(detect(image)), CROP, CROP).triangles
     upper_lip, lower_lip = set(ibug.INNER_LIP_PAIRS[:, 0]), set(ibug.INNER_LIP_PAIRS[:, 1])
     upper_half, lower_half = upper_lip | set(UPPER_GAP), lower_lip | set(LOWER_GAP)
     for triangle in map(set, triangles.tolist()):
