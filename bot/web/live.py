@@ -57,6 +57,8 @@ class Watch:
                         self.progress[job_id] = f"{100 * done // max(total, 1)}%"
         except LookupError:  # forgotten or swept meanwhile
             pass
+        except Exception:  # only the page's progress column is lost; the job itself goes on
+            log.warning("the dashboard could not follow job %s", job_id, exc_info=True)
         finally:
             self.progress.pop(job_id, None)
             with contextlib.suppress(KeyError):
