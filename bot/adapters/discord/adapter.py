@@ -14,6 +14,7 @@ import discord
 from discord.ext import commands
 
 from bot.adapters.discord.admin import Admin
+from bot.adapters.discord.buttons import ITEMS, VideoButtons
 from bot.adapters.discord.endpoints import use_endpoints
 from bot.adapters.discord.info import Info
 from bot.adapters.discord.invite import invite_url
@@ -82,6 +83,8 @@ class DiscordAdapter:
         await self._bot.add_cog(Sing(self._service, self._followers, self._downloads))
         await self._bot.add_cog(Info(self._service))
         await self._bot.add_cog(Admin(self._service, self._downloads))
+        await self._bot.add_cog(VideoButtons(self._service, self._followers))
+        self._bot.add_dynamic_items(*ITEMS)  # buttons of videos sent before this start work too
         assert self._bot.application_id is not None  # login fetched it
         log.info("invite memebot to a Discord server: %s", invite_url(self._bot.application_id))
         await sync_if_changed(self._bot.tree, self._bot.application_id, self._state_dir)

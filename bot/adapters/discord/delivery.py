@@ -6,9 +6,10 @@ from pathlib import Path
 
 import discord
 
+from bot.adapters.discord.buttons import try_again_view, video_view
 from bot.adapters.discord.reply import Reply
 from bot.adapters.messages import done_text, status_text, video_too_large_text
-from bot.queue import Finished, JobEvent, Progress
+from bot.queue import Failed, Finished, JobEvent, Progress
 from bot.service import MemeService
 
 log = logging.getLogger(__name__)
@@ -50,12 +51,15 @@ class Delivery:
     async def deliver(self, event: JobEvent) -> None:
         """Send the job's outcome: the video of a Finished job, or what happened instead."""
         if isinstance(event, Finished):
-            await self.send_video(event.output)
+            await self.send_video(event.output, event.job_id)
         else:
-            await self._send(status_text(event, self._reply.template_title), None, late=not self._reply.token_alive())
+            try_again = isinstance(event, Failed) and self._service.followups.photos_kept
+            await self._send(status_text(event, self._reply.template_title), None, late=not self._reply.token_alive(),
+                             view=try_again_view(event.job_id) if try_again else None)
 
-    async def send_video(self, output: Path) -> None:
-        """Post the video publicly, shrunk if it exceeds the upload limit, or say privately why it cannot be sent."""
+    async def send_video(self, output: Path, job_id: int) -> None:
+        """Post the job's video publicly with its buttons, shrunk if it exceeds the upload limit, or say privately
+        why it cannot be sent."""
         late = not self._reply.token_alive()  # decided once, so the size limit and the route agree
         # A late video may end up in a DM, where no server boost raises the limit.
         limit = min(self._reply.upload_limit, DM_UPLOAD_LIMIT_BYTES) if late else self._reply.upload_limit
@@ -64,33 +68,39 @@ class Delivery:
             if video is None:
                 await self._send(video_too_large_text(output.stat().st_size, limit), None, late)
             else:
-                await self._send(done_text(self._reply.template_title, self._service.settings.label), video, late)
+                buttons = video_view(job_id, self._reply.user_id, another_song=self._service.followups.photos_kept)
+                await self._send(done_text(self._reply.template_title, self._service.settings.label), video, late,
+                                 view=buttons)
         finally:
             if video not in (None, output):
                 video.unlink(missing_ok=True)
 
-    async def _send(self, text: str, video: Path | None, late: bool) -> None:
+    async def _send(self, text: str, video: Path | None, late: bool, view: discord.ui.View | None = None) -> None:
+        """The outcome: a video goes public with `view` under it; a text stays in the private message, with `view`."""
         if late:
-            await self._send_late(text, video)
+            await self._send_late(text, video, view)
             return
         if video is not None:
-            await self._webhook.send(text, file=discord.File(video, filename=VIDEO_FILENAME), wait=True)
+            await self._webhook.send(text, file=discord.File(video, filename=VIDEO_FILENAME), wait=True,
+                                     view=view or discord.utils.MISSING)
         try:
-            await self._webhook.edit_message(self._reply.message_id, content=text, view=None)
+            private_view = view if video is None else None
+            await self._webhook.edit_message(self._reply.message_id, content=text, view=private_view)
         except discord.HTTPException:  # the outcome is out; a stale private status is no reason to send it again
             log.warning("could not update the status message of user %s", self._reply.user_id, exc_info=True)
 
-    async def _send_late(self, text: str, video: Path | None) -> None:
+    async def _send_late(self, text: str, video: Path | None, view: discord.ui.View | None) -> None:
         content = f"<@{self._reply.user_id}> {text} {LATE_DELIVERY_NOTE}"
         mention_only_them = discord.AllowedMentions(users=[discord.Object(self._reply.user_id)])
         channel = self._client.get_partial_messageable(self._reply.channel_id)
         try:
-            await channel.send(content, file=_file(video), allowed_mentions=mention_only_them)  # type: ignore[arg-type]  # see _file
+            await channel.send(content, file=_file(video), allowed_mentions=mention_only_them,  # type: ignore[arg-type]  # see _file
+                               view=view)  # type: ignore[arg-type]  # None: no buttons, as at run time
             return
         except (discord.Forbidden, discord.NotFound):
             log.info("cannot post in channel %s; sending user %s a DM", self._reply.channel_id, self._reply.user_id)
         dm = await self._client.create_dm(discord.Object(self._reply.user_id))
-        await dm.send(text, file=_file(video))  # type: ignore[arg-type]  # see _file
+        await dm.send(text, file=_file(video), view=view)  # type: ignore[arg-type]  # see _file; view None: no buttons
 
 
 def _file(video: Path | None) -> discord.File | None:

@@ -43,7 +43,7 @@ class Sing(commands.Cog):
         reply = Reply.to_interaction(interaction, checking.id, song.title)
         ticket = await self._service.renders.request(user, chat_ref(interaction), template, photo, reply.to_json())
         if isinstance(ticket, CachedRender):
-            await self._followers.delivery(reply).send_video(ticket.output)  # this face already sang this song
+            await self._followers.delivery(reply).send_video(ticket.output, ticket.job_id)  # sung before
         else:
             self._followers.follow(ticket.job_id, reply)
 

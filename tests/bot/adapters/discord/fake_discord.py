@@ -84,7 +84,13 @@ class Message:
 
     def buttons(self) -> dict[str, str]:
         """Button labels and their custom ids."""
-        return {button["label"]: button["custom_id"] for row in self.components for button in row["components"]}
+        return {button["label"]: button["custom_id"] for row in self.components for button in row["components"]
+                if button["type"] == 2}
+
+    def options(self) -> dict[str, tuple[str, str]]:
+        """Select menu options' labels, and their menu's custom id and value."""
+        return {option["label"]: (menu["custom_id"], option["value"]) for row in self.components
+                for menu in row["components"] if menu["type"] == 3 for option in menu["options"]}
 
     def update(self, body: dict[str, Any], files: list[Upload]) -> None:
         if "content" in body:
@@ -246,13 +252,20 @@ class FakeDiscord:
         return await self._interact(kind, data, user_id, permissions=permissions, in_dm=in_dm,
                                     upload_limit=upload_limit, created_at=created_at)
 
-    async def click(self, message: Message, label: str) -> Interaction:
-        """Press a button on a message, as the user of the interaction the message belongs to."""
+    async def click(self, message: Message, label: str, by: int | None = None) -> Interaction:
+        """Press a button on a message, as `by` or else the user of the interaction the message belongs to."""
+        return await self._component(message, {"custom_id": message.buttons()[label], "component_type": 2}, by)
+
+    async def choose(self, message: Message, label: str, by: int | None = None) -> Interaction:
+        """Pick an option of a select menu on a message, like `click`."""
+        custom_id, value = message.options()[label]
+        return await self._component(message, {"custom_id": custom_id, "component_type": 3, "values": [value]}, by)
+
+    async def _component(self, message: Message, data: dict[str, Any], by: int | None) -> Interaction:
         assert message.context is not None, "only interaction messages have buttons here"
         context = message.context.payload
-        data = {"custom_id": message.buttons()[label], "component_type": 2}
         return await self._interact(
-            MESSAGE_COMPONENT, data, message.context.user_id,
+            MESSAGE_COMPONENT, data, by or message.context.user_id,
             permissions=int(context.get("member", {}).get("permissions", MEMBER_PERMISSIONS)),
             in_dm="guild_id" not in context, upload_limit=context["attachment_size_limit"],
             message=message.payload(self.url),
@@ -444,6 +457,10 @@ class FakeDiscord:
                 message = self._webhook_message(self._interaction(token), message_id)
                 message.update(body, files)
                 return self._message_response(message)
+            case "DELETE", ["webhooks", _, token, "messages", message_id]:
+                message = self._webhook_message(self._interaction(token), message_id)
+                del self.messages[message.id]
+                return web.Response(status=204)
             case "POST", ["channels", channel_id, "messages"]:
                 if int(channel_id) in self.forbidden_channels:
                     raise _DiscordError(403, 50001, "Missing Access")
@@ -467,6 +484,8 @@ class FakeDiscord:
             channel_id = int(interaction.payload["channel_id"])
             message = interaction.original = self._new_message(channel_id, data.get("flags") or 0, interaction)
             message.update(data, files)
+        elif kind == 6:  # the button's message, untouched until the bot edits or deletes it
+            interaction.original = self.messages[int(interaction.payload["message"]["id"])]
         elif kind == 7:  # update the message the button is on
             message = self.messages[int(interaction.payload["message"]["id"])]
             message.update(data, files)
