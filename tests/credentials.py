@@ -8,6 +8,7 @@ from typing import Any
 import c2pa
 
 from inference.provenance import DIGITAL_SOURCE_TYPE, TEMPLATE_ASSERTION
+from inference.templates.library import SHIPPED_TEMPLATES_DIR
 from inference.video import FFMPEG
 
 
@@ -46,3 +47,11 @@ def assert_signed_memebot_video(video: Path, title: str, credits: str = "") -> d
                              text=True)
     assert decoded.returncode == 0 and decoded.stderr == ""
     return manifest
+
+
+def assert_signed_demo_video(video: bytes, folder: Path) -> None:
+    """A delivered file (its bytes) is a signed memebot video of the shipped demo template."""
+    path = folder / "signed.mp4"
+    path.write_bytes(video)
+    demo = json.loads((SHIPPED_TEMPLATES_DIR / "demo" / "template.json").read_text())
+    assert_signed_memebot_video(path, demo["title"], demo["credits"])

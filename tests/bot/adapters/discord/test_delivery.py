@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 from bot.adapters.discord.reply import TOKEN_MARGIN
 from tests.bot.adapters.discord.conftest import consenting, probe_upload
 from tests.bot.adapters.discord.fake_discord import CHANNEL_ID, TOKEN_LIFETIME
+from tests.credentials import assert_signed_demo_video
 
 BOB = 5001
 # The video of the demo song is about 175 kB; this forces a re-encode that can still fit.
@@ -42,6 +43,7 @@ async def test_a_video_over_the_upload_limit_is_shrunk_or_explained(start_bot, f
     assert len(upload.data) <= SMALL_UPLOAD_LIMIT
     info = probe_upload(shrunk, tmp_path / "received")
     assert info.has_audio and info.duration > 7
+    assert_signed_demo_video(upload.data, tmp_path)
 
     photo = fake_discord.attachment(face_png, "me-again.png", "image/png")  # the same face: the video is reused
     command = await fake_discord.command(

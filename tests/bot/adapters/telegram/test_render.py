@@ -1,16 +1,13 @@
 """A face photo becomes a singing video on Telegram: song buttons, consent, a status that moves, the video."""
-import json
 from pathlib import Path
 
 import pytest
 
 from bot.adapters.messages import CHECKING_PHOTO, PICK_A_SONG, done_text
 from bot.adapters.telegram.limits import FileLimits
-from inference.api import read_template
-from inference.templates.library import SHIPPED_TEMPLATES_DIR
 from inference.video import probe
 from tests.bot.adapters.telegram.conftest import DEMO_TITLE, fresh_face_png
-from tests.credentials import assert_signed_memebot_video
+from tests.credentials import assert_signed_demo_video
 
 SMALL_UPLOAD_LIMIT = 120_000  # the demo meme is about 200 kB: it must be re-encoded to fit
 TINY_UPLOAD_LIMIT = 1000
@@ -23,14 +20,6 @@ def _has_sound_and_picture(video: bytes, folder: Path) -> bool:
     path.write_bytes(video)
     info = probe(path)
     return info.width > 0 and info.height > 0 and info.has_audio and info.duration > 5
-
-
-def _assert_signed(video: bytes, folder: Path) -> None:
-    """The delivered file carries memebot's content credentials with the demo template's title and credits."""
-    path = folder / "signed.mp4"
-    path.write_bytes(video)
-    demo = read_template(SHIPPED_TEMPLATES_DIR / "demo")
-    assert_signed_memebot_video(path, demo.title, json.loads((demo.folder / "template.json").read_text())["credits"])
 
 
 async def test_a_photo_a_song_button_and_consent_become_a_video(telegram, tmp_path):
@@ -50,7 +39,7 @@ async def test_a_photo_a_song_button_and_consent_become_a_video(telegram, tmp_pa
     assert video["caption"] == 'Made by AI (the video is labelled "AI-generated"). Please share it kindly.'
     assert video["reply_to_message"]["message_id"] == photo["message_id"]
     assert _has_sound_and_picture(telegram.api.uploads[video["video"]["file_id"]], tmp_path)
-    _assert_signed(telegram.api.uploads[video["video"]["file_id"]], tmp_path)
+    assert_signed_demo_video(telegram.api.uploads[video["video"]["file_id"]], tmp_path)
     [upload] = telegram.api.calls_to("sendVideo", alice.chat_id)
     assert upload.params["supports_streaming"] is True
     actions = telegram.api.calls_to("sendChatAction", alice.chat_id)
@@ -102,7 +91,7 @@ async def test_a_video_over_the_upload_limit_is_shrunk_or_explained(telegram, tm
     (shrunk,) = telegram.api.videos(erin.chat_id)
     sent = telegram.api.uploads[shrunk["video"]["file_id"]]
     assert len(sent) <= SMALL_UPLOAD_LIMIT and _has_sound_and_picture(sent, tmp_path)
-    _assert_signed(sent, tmp_path)
+    assert_signed_demo_video(sent, tmp_path)
 
     await telegram.stop()
     await telegram.start(limits=FileLimits(download_bytes=None, upload_bytes=TINY_UPLOAD_LIMIT))
