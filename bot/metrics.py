@@ -27,6 +27,8 @@ RENDER_FPS = Histogram("memebot_render_frames_per_second", "Frames rendered per 
 DELIVERY_RETRIES = Counter("memebot_delivery_retries", "Deliveries that failed and are tried again at the next start, "
                            "by platform", ["platform"], registry=REGISTRY)
 QUEUE_DEPTH = Gauge("memebot_queue_depth", "Jobs waiting for a render worker", registry=REGISTRY)
+# Read when scraped, from the render processes this process runs (the cluster bot runs none: its workers say).
+WORKERS_ALIVE = Gauge("memebot_workers_alive", "Render worker processes running here", registry=REGISTRY)
 JOBS_RUNNING = Gauge("memebot_jobs_running", "Jobs being rendered now", registry=REGISTRY)
 
 # The refusals that are a quota's, by the service's error class.

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot import metrics
 from bot.config import Settings
 from bot.queue import joblog
 from bot.queue.events import JobEvent
@@ -75,6 +76,7 @@ class LocalRenderQueue:
         except* WorkerCrashed as failures:
             raise failures.exceptions[0] from None
         self._backend = self._workers[0].process.backend
+        metrics.WORKERS_ALIVE.set_function(lambda: sum(worker.process.is_alive() for worker in self._workers))
         for worker in self._workers:
             worker.task = asyncio.create_task(self._work(worker), name="memebot-render-worker")
 

@@ -88,6 +88,8 @@ class WorkerNode:
                         group.create_task(slot.process.start())
             except* WorkerCrashed as failures:  # e.g. an unreadable checkpoint: say why, once
                 raise failures.exceptions[0] from None
+            metrics.WORKERS_ALIVE.set_function(lambda: sum(slot.process.is_alive() for slot in self._slots
+                                                            if slot.stream == wiring.RENDER_STREAM))
             serving = [asyncio.create_task(self._serve(slot), name=f"memebot-worker-{slot.index}")
                        for slot in self._slots]
             log.info("worker %s serving %d render processes (%s) and one media process", self.name,

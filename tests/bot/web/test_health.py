@@ -99,6 +99,7 @@ async def test_metrics_of_renders_and_the_cache(running_service: BuildService, p
     assert await metric(client, 'memebot_render_seconds_count{backend="landmarks"}') == timed + 1
     assert await metric(client, 'memebot_render_frames_per_second_count{backend="landmarks"}') >= 1
     assert await metric(client, "memebot_jobs_cached_total") == cached + 1
+    assert await metric(client, "memebot_workers_alive ") == 1
 
 
 async def _refused(service: MemeService, path: Path) -> None:

@@ -63,8 +63,10 @@ async def test_memebot_worker_serves_its_own_health_and_metrics(tmp_path: Path, 
     try:
         status, body = await answer(f"http://127.0.0.1:{port}/healthz")
         assert status == 200 and '"broker": "ok"' in body and '"store": "ok"' in body
-        status, body = await answer(f"http://127.0.0.1:{port}/metrics")
-        assert status == 200 and "memebot_render_seconds" in body
+        async with asyncio.timeout(START_SECONDS):  # its render process counts once it started
+            while "memebot_workers_alive 1.0" not in (body := (await answer(f"http://127.0.0.1:{port}/metrics"))[1]):
+                await asyncio.sleep(0.2)
+        assert "memebot_render_seconds" in body
         os.kill(os.getpid(), signal.SIGTERM)
         await asyncio.wait_for(running, timeout=60)
     finally:
