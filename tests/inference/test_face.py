@@ -5,6 +5,7 @@ import pytest
 from inference.errors import InputError
 from inference.face import CROP_SIZE, crop_square, detect_faces, landmarks, largest_face, square_around
 from synth.face import CONDUCTOR, SINGER, Pose, draw_face
+from synth.photos import astronaut
 
 
 def test_the_largest_face_is_chosen():
@@ -49,9 +50,9 @@ def test_the_crop_is_square_and_pads_past_the_border():
 
 
 def test_a_small_face_in_a_big_phone_photo_is_found():
-    skimage_data = pytest.importorskip("skimage.data")
+    pytest.importorskip("skimage")
     canvas = np.full((3000, 4000, 3), 120, np.uint8)
-    canvas[1500:2012, 2500:3012] = skimage_data.astronaut()  # her face is about 90 px across
+    canvas[1500:2012, 2500:3012] = astronaut()  # her face is about 90 px across
     found = largest_face(canvas)
     assert 2600 < found.center[0] < 2800 and 1550 < found.center[1] < 1700
     assert 80 < found.side < 130
