@@ -107,6 +107,16 @@ class FrameBatcher:
 
     def _serve(self) -> None:
         active: list[_Render] = []
+        try:
+            self._schedule(active)
+        except BaseException as error:  # a failure outside a model call: no render may wait for frames forever
+            for render in active:
+                render.results.put(error)
+            while (render := self._waiting.get()) is not None:
+                render.results.put(error)
+
+    def _schedule(self, active: list[_Render]) -> None:
+        """Admit renders and run model calls until close() and the last render's frames are out."""
         first = 0
         in_flight: list[_Delivery] = []
         closing = False
@@ -167,7 +177,7 @@ class FrameBatcher:
         encoding = parts[0][0] if len(parts) == 1 else stack_encodings(parts)
         frames = to_uint8(model.generate(encoding, kp_driving))
         if frames.device.type == "cuda":  # asynchronous into pinned memory: _deliver waits, after the next call
-            frames = frames.to(torch.empty(frames.shape, dtype=torch.uint8, pin_memory=True), non_blocking=True)
+            frames = torch.empty(frames.shape, dtype=torch.uint8, pin_memory=True).copy_(frames, non_blocking=True)
         self.model_calls += 1
         return [_Delivery(render, chunk, last=render.frames_left == 0)
                 for (render, _), chunk in zip(calls, frames.split([n for _, n in calls]), strict=True)]
