@@ -112,8 +112,8 @@ class FrameBatcher:
         except BaseException as error:  # a failure outside a model call: no render may wait for frames forever
             for render in active:
                 render.results.put(error)
-            while (render := self._waiting.get()) is not None:
-                render.results.put(error)
+            while (waiting := self._waiting.get()) is not None:
+                waiting.results.put(error)
 
     def _schedule(self, active: list[_Render]) -> None:
         """Admit renders and run model calls until close() and the last render's frames are out."""
