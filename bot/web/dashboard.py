@@ -214,14 +214,13 @@ class Dashboard:
         return guarded
 
     def _checked(self, handler: Callable[[web.Request, Session], Awaitable[web.StreamResponse]]) -> Handler:
-        """State-changing requests: a logged-in session and its CSRF token (a header, or the form's field)."""
+        """State-changing requests: a logged-in session and its CSRF token (the form's csrf field)."""
 
         async def guarded(request: web.Request) -> web.StreamResponse:
             session = self.sessions.of(request)
             if session is None or not session.logged_in:
                 raise web.HTTPUnauthorized(text="Log in first.")
-            token = request.headers.get("X-CSRF-Token") or await self._form_csrf(request)
-            if not self.sessions.csrf_ok(session, token):
+            if not self.sessions.csrf_ok(session, await self._form_csrf(request)):
                 raise web.HTTPForbidden(text="The form has expired; reload the page.")
             return await handler(request, session)
 
