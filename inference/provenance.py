@@ -23,6 +23,8 @@ OWN_KEY_FILE = "key.pem"
 OWN_CERTIFICATE_DAYS = 3650
 # States of c2pa's validation that mean the signature and every hash match ("Trusted": also a known issuer).
 SOUND_STATES = ("Valid", "Trusted")
+# A file may point at a manifest on the web; verifying a stranger's file must not make memebot fetch it.
+OFFLINE_READING = {"verify": {"remote_manifest_fetch": False}}
 
 
 class ProvenanceError(Exception):
@@ -213,13 +215,14 @@ def sign_video(video: Path, credentials: ContentCredentials) -> None:
 
 
 def read_verdict(video: Path) -> Verdict:
-    """Read and validate a video's manifest (offline: the signer's issuer is not looked up)."""
+    """Read and validate a video's manifest, offline: no issuer is looked up, no remote manifest fetched."""
     import json
 
     import c2pa
 
     try:
-        with video.open("rb") as stream, c2pa.Reader(MP4_FORMAT, stream) as reader:
+        with video.open("rb") as stream, c2pa.Context.from_dict(OFFLINE_READING) as context, \
+                c2pa.Reader(MP4_FORMAT, stream, context=context) as reader:
             store = json.loads(reader.json())
     except c2pa.C2paError.ManifestNotFound:
         return Verdict("none")
