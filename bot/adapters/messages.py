@@ -92,6 +92,7 @@ def help_text(sing_command: str, label: str) -> str:
 # The request flow, in the order a user meets it.
 PICK_A_SONG = "🎶 Which song should this face sing?"
 CHECKING_PHOTO = "🔎 Looking at your photo…"
+NO_IMAGE_IN_MESSAGE = "That message has no image: use \"Make it sing\" on a message with a face photo attached."
 PHOTO_MISSING = "I can't find that photo any more; please send it again."
 CONSENT_DECLINED = "No problem: I won't animate this photo, and I haven't kept it."
 NOT_YOUR_BUTTONS = "Only the person who asked can use these buttons."

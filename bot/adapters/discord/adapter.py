@@ -80,7 +80,9 @@ class DiscordAdapter:
         # would pass through from Discord unchanged.
         self._bot.shard_count, _, _ = await self._bot.http.get_bot_gateway()
         log.info("connecting %d Discord shard(s)", self._bot.shard_count)
-        await self._bot.add_cog(Sing(self._service, self._followers, self._downloads))
+        sing = Sing(self._service, self._followers, self._downloads)
+        await self._bot.add_cog(sing)
+        self._bot.tree.add_command(sing.menu)
         await self._bot.add_cog(Info(self._service))
         await self._bot.add_cog(Admin(self._service, self._downloads))
         await self._bot.add_cog(VideoButtons(self._service, self._followers))

@@ -35,6 +35,7 @@ HEARTBEAT_INTERVAL_MS = 41_250
 # Option types (https://discord.com/developers/docs/interactions/application-commands#application-command-object)
 SUB_COMMAND, USER_OPTION, ATTACHMENT_OPTION = 1, 6, 11
 APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE = 2, 3, 4
+MESSAGE_COMMAND = 3  # an application command type: a message menu entry
 T = TypeVar("T")
 
 _sequence = itertools.count(1)
@@ -252,6 +253,23 @@ class FakeDiscord:
         return await self._interact(kind, data, user_id, permissions=permissions, in_dm=in_dm,
                                     upload_limit=upload_limit, created_at=created_at)
 
+    async def message_command(self, name: str, user_id: int, author_id: int,
+                              attachments: list[dict[str, Any]]) -> Interaction:
+        """Run a message menu command (e.g. "Make it sing") on a message by `author_id` with these attachments."""
+        definition = self._command(name)
+        assert definition["type"] == MESSAGE_COMMAND, f"{name!r} is not a message command"
+        message_id = snowflake()
+        message = {
+            "id": str(message_id), "channel_id": str(CHANNEL_ID), "type": 0, "content": "", "author": user(author_id),
+            "attachments": attachments, "embeds": [], "components": [], "flags": 0, "mentions": [],
+            "mention_roles": [], "mention_everyone": False, "pinned": False, "tts": False, "edited_timestamp": None,
+            "timestamp": datetime.now(timezone.utc).isoformat(),
+        }
+        data = {"id": definition["id"], "name": name, "type": MESSAGE_COMMAND, "target_id": str(message_id),
+                "resolved": {"messages": {str(message_id): message}}}
+        return await self._interact(APPLICATION_COMMAND, data, user_id, permissions=MEMBER_PERMISSIONS, in_dm=False,
+                                    upload_limit=DEFAULT_UPLOAD_LIMIT)
+
     async def click(self, message: Message, label: str, by: int | None = None) -> Interaction:
         """Press a button on a message, as `by` or else the user of the interaction the message belongs to."""
         return await self._component(message, {"custom_id": message.buttons()[label], "component_type": 2}, by)
@@ -442,8 +460,10 @@ class FakeDiscord:
                 limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
                 return _json({"url": self.rest_gateway_url, "shards": self.shard_count, "session_start_limit": limit})
             case "PUT", ["applications", _, "commands"]:
-                self.commands = [command | {"id": str(snowflake()), "application_id": str(APPLICATION_ID),
-                                            "version": str(snowflake())} for command in body]
+                # Like Discord: a message menu command comes back with an empty description.
+                self.commands = [{"description": ""} | command | {"id": str(snowflake()),
+                                 "application_id": str(APPLICATION_ID), "version": str(snowflake())}
+                                 for command in body]
                 return _json(self.commands)
             case "POST", ["interactions", _, token, "callback"]:
                 return self._callback(self._interaction(token), body, files)

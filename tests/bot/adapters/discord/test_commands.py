@@ -60,7 +60,8 @@ async def test_the_bot_asks_for_no_privileged_intent(shared):
 async def test_the_commands_are_synced_once_and_again_only_when_they_change(shared):
     assert len(shared.fake.calls_to("PUT", "/applications/")) == 1  # when the shared bot started
     names = {command["name"] for command in shared.fake.commands}
-    assert names == {"sing", "templates", "quota", "cancel", "privacy", "forgetme", "help", "memebot-admin"}
+    assert names == {"sing", "templates", "quota", "cancel", "privacy", "forgetme", "help", "memebot-admin",
+                     "Make it sing"}
 
     await _restart_adapter(shared)
     assert len(shared.fake.calls_to("PUT", "/applications/")) == 1

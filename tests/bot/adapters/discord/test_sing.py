@@ -1,7 +1,8 @@
-"""/sing end to end: consent on first use, a private status edited as the job moves, the video posted publicly."""
+"""/sing and "Make it sing" end to end: consent on first use, a private status edited as the job moves, the video posted publicly."""
+from bot.service import UserRef
 from tests.bot.adapters.discord.conftest import probe_upload
 
-ALICE = 1001
+ALICE, BOB = 1001, 1002
 
 
 async def test_a_first_sing_asks_consent_then_shows_progress_and_posts_the_video(
@@ -30,3 +31,23 @@ async def test_a_first_sing_asks_consent_then_shows_progress_and_posts_the_video
     again = await fake_discord.command("sing", ALICE, {"template": "demo", "image": photo})
     refused = await fake_discord.answer(again, "used all 1 of your videos")
     assert refused.ephemeral and again.followups == []
+
+
+async def test_make_it_sing_on_a_message_with_an_image_then_a_song_from_the_menu(start_bot, fake_discord, face_png):
+    bot = await start_bot()
+    await bot.service.consent.accept(UserRef("discord", str(ALICE)))
+    [menu] = [c for c in fake_discord.commands if c["name"] == "Make it sing"]
+    assert menu["contexts"] == [0, 1, 2] and menu["integration_types"] == [0, 1]  # also in DMs, and user-installed
+    [sing] = [c for c in fake_discord.commands if c["name"] == "sing"]
+    assert sing["contexts"] == [0, 1, 2]
+
+    text_only = await fake_discord.message_command("Make it sing", ALICE, BOB, [])
+    await fake_discord.answer(text_only, "That message has no image")
+
+    photo = fake_discord.attachment(face_png, "friend.png", "image/png")
+    picked = await fake_discord.message_command("Make it sing", ALICE, BOB, [photo])
+    picker = await fake_discord.answer(picked, "Which song")
+    assert picker.ephemeral
+    chosen = await fake_discord.choose(picker, "Demo Song (synthesised)")
+    (video,) = await fake_discord.wait_for(fake_discord.videos, timeout=120)
+    assert video in chosen.followups and "done!" in video.content and not video.ephemeral
