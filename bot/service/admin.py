@@ -44,6 +44,10 @@ class Admin:
         """Whether the user is a bot admin."""
         return self._settings.is_admin(user.platform, user.id)
 
+    def admins_on(self, platform: str) -> list[UserRef]:
+        """The bot admins (MEMEBOT_ADMINS) on one platform."""
+        return admins_on(self._settings, platform)
+
     async def ban(self, actor: UserRef, target: UserRef) -> None:
         """Stop the target from using the bot."""
         await self._set_banned(actor, target, banned=True)
@@ -128,6 +132,12 @@ class Admin:
     def _require_admin(self, actor: UserRef) -> None:
         if not self.is_admin(actor):
             raise NotAllowed()
+
+
+def admins_on(settings: Settings, platform: str) -> list[UserRef]:
+    """The bot admins (MEMEBOT_ADMINS, `platform:id`) on one platform, in a stable order."""
+    admins = (admin.partition(":") for admin in sorted(settings.admins))
+    return [UserRef(where, user_id) for where, _, user_id in admins if where == platform]
 
 
 def _checked(daily_limit: int | None) -> int | None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from bot.config import Settings
+from bot.service.admin import admins_on
 from bot.service.errors import UserFacingError
 from bot.service.identity import UserRef
 from bot.store.database import Database
@@ -31,5 +32,4 @@ class Reports:
         async with self._db.transaction() as session:
             session.add(AuditEntry(actor=str(reporter), action="report", target=f"job:{job_id}",
                                    detail={"reason": reason, "platform": reporter.platform}))
-        admins = (admin.partition(":") for admin in sorted(self._settings.admins))
-        return [UserRef(platform, user_id) for platform, _, user_id in admins if platform == reporter.platform]
+        return admins_on(self._settings, reporter.platform)

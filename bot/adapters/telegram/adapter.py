@@ -48,6 +48,7 @@ class TelegramAdapter:
             .build()
         )
         self._api_url = settings.telegram_api_url
+        self._service = service
         limits = limits or limits_for(settings.telegram_api_url)
         self._downloads = settings.data_dir / DOWNLOADS_FOLDER
         self._deliveries = Deliveries(self._application.bot, service, limits, scratch=self._downloads)
@@ -71,7 +72,8 @@ class TelegramAdapter:
         clear_downloads(self._downloads)
         try:
             await self._application.initialize()
-            await self._application.bot.set_my_commands(commands.BOT_COMMANDS)
+            admins = [int(admin.id) for admin in self._service.admin.admins_on(PLATFORM) if admin.id.isdigit()]
+            await commands.set_menus(self._application.bot, admins)
             await self._application.start()
             await self._updater.start_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
             await self._deliveries.resume()

@@ -1,8 +1,8 @@
-"""Everyone's commands: /start, /help, /templates, /quota, /privacy, /forgetme, /cancel."""
+"""Everyone's commands (/help, /templates, /quota, /privacy, /forgetme, /cancel), the menus, the description."""
 from __future__ import annotations
 
-from telegram import BotCommand, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import BotCommand, BotCommandScopeAllChatAdministrators, BotCommandScopeChat, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ExtBot, MessageHandler, filters
 
 from bot.adapters.messages import (
     FORGET_ME_QUESTION,
@@ -21,7 +21,7 @@ from bot.adapters.telegram.identity import chat_ref, user_ref
 from bot.adapters.telegram.parts import chat_of, match_of, message_of, query_of, sender_of
 from bot.adapters.telegram.sing import SING
 
-# Shown in Telegram's command menu; admin commands stay out of it.
+# Shown in Telegram's command menu; admin commands only in the menus of admins (see set_menus).
 BOT_COMMANDS = [
     BotCommand("sing", "sing a song: with a photo, or in a reply to one"),
     BotCommand("templates", "the songs you can pick"),
@@ -32,10 +32,37 @@ BOT_COMMANDS = [
     BotCommand("forgetme", "delete everything I have about you"),
     BotCommand("help", "how to use me"),
 ]
+# Group admins' menu adds the switch; bot admins' (in their chat with the bot) the admin commands.
+CHAT_ADMIN_COMMANDS = [
+    BotCommand("off", "switch me off in this group"),
+    BotCommand("on", "switch me back on in this group"),
+]
+BOT_ADMIN_COMMANDS = [
+    BotCommand("addtemplate", "add a song: in a reply to a video, NAME [TITLE] [START] [END]"),
+    BotCommand("removetemplate", "remove a song an admin added: NAME"),
+    BotCommand("ban", "ban someone: in a reply to them, or USER_ID"),
+    BotCommand("unban", "let someone use me again"),
+    BotCommand("setlimit", "a daily limit for someone or this chat"),
+]
+DESCRIPTION = (
+    "Send me a face photo and pick a song: I'll make that face sing it, in a short video labelled "
+    "as AI-generated. Only use photos of yourself, or of people who agreed. /privacy says what I keep."
+)
+SHORT_DESCRIPTION = "I make a face photo sing a song (AI-generated, labelled)."
 TELEGRAM_HELP = (
     "In groups, send the photo with the caption /sing NAME, or reply to a photo with it. "
     "Group admins can switch me /off and /on there."
 )
+
+
+async def set_menus(bot: ExtBot[None], admin_ids: list[int]) -> None:
+    """The bot's description and command menus: everyone's, group admins', and each bot admin's."""
+    await bot.set_my_description(DESCRIPTION)
+    await bot.set_my_short_description(SHORT_DESCRIPTION)
+    await bot.set_my_commands(BOT_COMMANDS)
+    await bot.set_my_commands(BOT_COMMANDS + CHAT_ADMIN_COMMANDS, scope=BotCommandScopeAllChatAdministrators())
+    for admin_id in admin_ids:  # a bot admin's private chat with the bot
+        await bot.set_my_commands(BOT_COMMANDS + BOT_ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id))
 
 
 async def help_command(update: Update, context: MemeContext) -> None:

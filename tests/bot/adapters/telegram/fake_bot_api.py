@@ -267,6 +267,12 @@ class FakeBotApi:
     def _setMyCommands(self, params: dict[str, Any]) -> bool:
         return True
 
+    def _setMyDescription(self, params: dict[str, Any]) -> bool:
+        return True
+
+    def _setMyShortDescription(self, params: dict[str, Any]) -> bool:
+        return True
+
     def _answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         return True
 

@@ -2,7 +2,7 @@
 import pytest
 
 from bot.adapters.messages import FORGET_ME_QUESTION, FORGOTTEN, NOTHING_FORGOTTEN
-from tests.bot.adapters.telegram.conftest import DEMO_TITLE, user_ref
+from tests.bot.adapters.telegram.conftest import ADMIN_ID, DEMO_TITLE, user_ref
 
 pytestmark = pytest.mark.asyncio(loop_scope="package")
 
@@ -26,8 +26,20 @@ async def test_help_shows_admin_commands_to_admins_only(telegram):
     admin.says("/help")
     help_text = await admin.sees("Admin commands")
     assert '/addtemplate NAME ["TITLE"] [START] [END]' in help_text["text"]
-    commands = telegram.api.calls_to("setMyCommands")[0].params["commands"]
-    assert {"sing", "templates", "quota", "privacy", "forgetme", "help"} <= {c["command"] for c in commands}
+    menus = {(call.params.get("scope") or {}).get("type", "default"): call.params
+             for call in telegram.api.calls_to("setMyCommands")}
+    everyone = {c["command"] for c in menus["default"]["commands"]}
+    assert {"sing", "templates", "quota", "privacy", "forgetme", "help", "report"} <= everyone
+    assert not everyone & {"addtemplate", "ban", "on", "off"}  # admin commands only in admins' menus
+    assert {c["command"] for c in menus["all_chat_administrators"]["commands"]} == everyone | {"on", "off"}
+    bot_admin = menus["chat"]
+    assert bot_admin["scope"]["chat_id"] == ADMIN_ID
+    assert {c["command"] for c in bot_admin["commands"]} == everyone | {
+        "addtemplate", "removetemplate", "ban", "unban", "setlimit"}
+    [description] = telegram.api.calls_to("setMyDescription")
+    assert "make that face sing" in description.params["description"]
+    [short] = telegram.api.calls_to("setMyShortDescription")
+    assert "AI-generated" in short.params["short_description"]
 
 
 async def test_templates_quota_and_privacy(telegram):
