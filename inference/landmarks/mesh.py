@@ -75,7 +75,8 @@ class Mesh:
 
     def _gap_rows(self, motion: TransferredMotion) -> np.ndarray:
         """Upper then lower gap rows (frames, 6): each keeps its source distance from its own lip, in head
-        scale, as long as the opening leaves room; a mouth closing tighter than the source's squeezes them together."""
+        scale, as long as the opening leaves room; a mouth closing tighter than the source's squeezes them together,
+        one opening wider hides the lower teeth."""
         upper, lower = (motion.landmarks[:, ibug.INNER_LIP_PAIRS[:, side]] for side in (0, 1))
         opening = lower - upper
         pairs = ibug.INNER_LIP_PAIRS
@@ -85,7 +86,12 @@ class Mesh:
         # Share of the opening between each lip and its row; half (rows together) when the lips touch.
         share = np.divide(head_scale * source_half_gap, width, out=np.full(width.shape, 0.5), where=width > 0)
         share = np.minimum(share, 0.5)
-        return np.concatenate([upper + share * opening, lower - share * opening], axis=1)
+        # Opened past the source, the lower teeth slide behind the lower lip as a singer's jaw drops: their band
+        # is gone once the opening is twice the source's.
+        extra = np.divide(width - 2 * head_scale * source_half_gap, 2 * head_scale * source_half_gap,
+                          out=np.zeros(width.shape), where=source_half_gap > 0)
+        lower_share = share * np.clip(1 - extra, 0, 1)
+        return np.concatenate([upper + share * opening, lower - lower_share * opening], axis=1)
 
     def gap_outline(self, points: np.ndarray) -> np.ndarray:
         """The polygon of the mouth's gap in placed points (n,): corner, upper row, corner, lower row back (8,)."""

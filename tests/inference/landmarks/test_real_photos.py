@@ -20,9 +20,9 @@ from tests.inference.landmarks.judge import Figures, frame_landmarks, measure
 
 pytest.importorskip("skimage")
 
-# What the animator reaches today (measured 0.46-0.60 amplitude, r 0.80-0.90, roll error 0.3-0.5 degrees): the
-# issue's goal, amplitude 0.8 and r 0.8, is not reached on the amplitude yet; roll within its 1.5 degrees.
-MIN_AMPLITUDE_RATIO, MIN_TIMING, MAX_ROLL_ERROR = 0.42, 0.75, 1.5
+# The floor for amplitude is 0.5 (its goal 0.8, reached upright: 0.79, not yet turned: 0.64), timing r
+# at least 0.8 (measured 0.93-0.95), roll within 1.5 degrees (measured 0.3).
+MIN_AMPLITUDE_RATIO, MIN_TIMING, MAX_ROLL_ERROR = 0.55, 0.85, 1.5
 # Enough of the demo template for three sung phrases, closed notes between.
 FRAMES = 100
 
