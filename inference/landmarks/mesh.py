@@ -1,4 +1,4 @@
-"""The control mesh: landmarks, the mouth's gap, rings around the head that fade its motion out, a fixed border."""
+"""The control mesh: landmarks, the mouth's gap, rings around the head that fade its motion out, a fixed edge."""
 from __future__ import annotations
 
 from dataclasses import dataclass
