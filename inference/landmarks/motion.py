@@ -10,8 +10,8 @@ from inference.landmarks import ibug
 from inference.landmarks.similarity import Similarity, fit_similarity
 
 # Detected driving landmarks jitter by a pixel or two between frames; averaging the skull's points over about
-# this long (seconds, a Gaussian's sigma) steadies the head. Lips and jaw stay as detected: a sung note can
-# close for a single frame, and smoothing would keep that mouth half open.
+# this long (seconds, a Gaussian's sigma) steadies the head. The rest (lips, chin, brows, lids) stays as
+# detected: a sung note can close for a single frame, and smoothing would keep that mouth half open.
 STEADYING_SECONDS = 0.04
 # Residual, in face scales, at which a point's say in the head fit halves: about a landmark's jitter.
 HEAD_FIT_TOLERANCE = 0.03
