@@ -62,6 +62,15 @@ def templates_text(templates: list[TemplateInfo], command: str) -> str:
     return "Songs you can pick:\n" + "\n".join(lines) + f"\n\nUse {command} NAME with a photo."
 
 
+def preview_caption(template: TemplateInfo) -> str:
+    """A song under its moving preview: title, length, credits."""
+    credits = f"\n{template.credits}" if template.credits else ""
+    return f"{template.title} ({template.slug}) · {template.duration_seconds:.0f} s{credits}"
+
+
+MORE_SONGS_BUTTON = "More songs ▸"
+
+
 def _limit(used: int, limit: int) -> str:
     return f"{used} of unlimited" if limit == 0 else f"{used} of {limit}"
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from bot.service.errors import UnknownTemplate
 from bot.store.database import Database
 from bot.store.models import Template
 from inference.api import RendererSettings, template_library
-from inference.templates.template import PREVIEW_IMAGE_FILE, PREVIEW_VIDEO_FILE
+from inference.templates.template import META_FILE, PREVIEW_IMAGE_FILE, PREVIEW_VIDEO_FILE
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class TemplateInfo:
     duration_seconds: float
     preview_image: Path
     preview_video: Path
+    credits: str
 
 
 class Templates:
@@ -84,5 +86,14 @@ class Templates:
 def _info(row: Template) -> TemplateInfo:
     folder = Path(row.path)
     return TemplateInfo(
-        row.slug, row.title, row.duration_seconds, folder / PREVIEW_IMAGE_FILE, folder / PREVIEW_VIDEO_FILE
+        row.slug, row.title, row.duration_seconds, folder / PREVIEW_IMAGE_FILE, folder / PREVIEW_VIDEO_FILE,
+        _credits(folder),
     )
+
+
+def _credits(folder: Path) -> str:
+    """Who made the template's clip and song, from its template.json ("" if it has none or is gone)."""
+    try:
+        return str(json.loads((folder / META_FILE).read_text()).get("credits") or "")
+    except (OSError, ValueError):  # a cluster bot need not hold the templates' folders
+        return ""

@@ -11,16 +11,19 @@ from bot.adapters.discord.sing import SING_COMMAND
 from bot.adapters.messages import (
     FORGET_ME_QUESTION,
     FORGOTTEN,
+    MORE_SONGS_BUTTON,
     NOTHING_FORGOTTEN,
     cancel_text,
     help_text,
+    preview_caption,
     quota_text,
     templates_text,
 )
 from bot.service import MemeService
 
-# Discord takes at most 10 files a message; the listing attaches one preview picture per song.
+# Discord takes at most 10 files a message; the listing attaches one preview clip per song, a page at a time.
 MAX_PREVIEW_FILES = 10
+MORE_SONGS_TIMEOUT_SECONDS = 600.0
 FORGET_ME_TIMEOUT_SECONDS = 120.0
 
 
@@ -33,13 +36,18 @@ class Info(commands.Cog):
     @app_commands.command(description="The songs a face can sing, with previews")
     async def templates(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.show_templates(interaction, 0)
+
+    async def show_templates(self, interaction: discord.Interaction, page: int) -> None:
+        """One page of songs in the private answer: each preview clip attached, its title, length and credits."""
         templates = await self._service.templates.list()
-        previews = [
-            discord.File(t.preview_image, filename=f"{t.slug}{t.preview_image.suffix}")
-            for t in templates[:MAX_PREVIEW_FILES]
-            if t.preview_image.is_file()
-        ]
-        await interaction.edit_original_response(content=templates_text(templates, SING_COMMAND), attachments=previews)
+        shown = templates[page * MAX_PREVIEW_FILES:(page + 1) * MAX_PREVIEW_FILES]
+        previews = [discord.File(t.preview_video, filename=f"{t.slug}{t.preview_video.suffix}")
+                    for t in shown if t.preview_video.is_file()]
+        text = "\n\n".join([templates_text(shown, SING_COMMAND), *(preview_caption(t) for t in shown)])
+        more = len(templates) > (page + 1) * MAX_PREVIEW_FILES
+        await interaction.edit_original_response(content=text, attachments=previews,
+                                                 view=_MoreSongs(self, page + 1) if more else None)
 
     @app_commands.command(description="How many videos you can still make today")
     async def quota(self, interaction: discord.Interaction) -> None:
@@ -67,3 +75,18 @@ class Info(commands.Cog):
     @app_commands.command(description="How to use this bot")
     async def help(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(help_text(SING_COMMAND, self._service.settings.label), ephemeral=True)
+
+
+class _MoreSongs(discord.ui.View):
+    """The button to the next page of /templates, in the same private message."""
+
+    def __init__(self, info: Info, page: int) -> None:
+        super().__init__(timeout=MORE_SONGS_TIMEOUT_SECONDS)
+        self._info = info
+        self._page = page
+        self.more.label = MORE_SONGS_BUTTON
+
+    @discord.ui.button(style=discord.ButtonStyle.secondary)
+    async def more(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await interaction.response.defer()
+        await self._info.show_templates(interaction, self._page)

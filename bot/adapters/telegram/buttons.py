@@ -8,6 +8,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from bot.adapters.messages import (
     ANOTHER_SONG_BUTTON,
     DELETE_BUTTON,
+    MORE_SONGS_BUTTON,
     NOT_YOUR_BUTTONS,
     REPORT_BUTTON,
     TRY_AGAIN_BUTTON,
@@ -18,6 +19,7 @@ from bot.service import REPORT_REASONS, TemplateInfo
 PICK_SONG = re.compile(r"^p:(\d+):([a-z0-9-]+)$")
 ANSWER_CONSENT = re.compile(r"^c:(\d+):([a-z0-9-]+):([yn])$")
 CONFIRM_FORGET = re.compile(r"^f:(\d+):([yn])$")
+MORE_TEMPLATES = re.compile(r"^tl:(\d+)$")  # the page of /templates to show
 # Under a video (or its failure): everything after the job id is resolved by the service, so they survive restarts.
 DELETE_VIDEO = re.compile(r"^vd:(\d+):(\d+)$")  # job, requester
 ANOTHER_SONG = re.compile(r"^va:(\d+)$")
@@ -32,6 +34,11 @@ def songs_keyboard(owner: int, templates: list[TemplateInfo]) -> InlineKeyboardM
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(template.title, callback_data=f"p:{owner}:{template.slug}")] for template in templates]
     )
+
+
+def more_templates_keyboard(page: int) -> InlineKeyboardMarkup:
+    """The button to the next page of /templates."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(MORE_SONGS_BUTTON, callback_data=f"tl:{page}")]])
 
 
 def video_keyboard(job_id: int, requester: int, *, another_song: bool) -> InlineKeyboardMarkup:

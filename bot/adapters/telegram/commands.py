@@ -11,11 +11,18 @@ from bot.adapters.messages import (
     cancel_text,
     help_text,
     photo_hint_text,
+    preview_caption,
     quota_text,
     templates_text,
 )
 from bot.adapters.telegram.admin import ADMIN_HELP
-from bot.adapters.telegram.buttons import CONFIRM_FORGET, forget_keyboard, pressed_by_owner
+from bot.adapters.telegram.buttons import (
+    CONFIRM_FORGET,
+    MORE_TEMPLATES,
+    forget_keyboard,
+    more_templates_keyboard,
+    pressed_by_owner,
+)
 from bot.adapters.telegram.context import MemeContext
 from bot.adapters.telegram.identity import chat_ref, user_ref
 from bot.adapters.telegram.parts import chat_of, match_of, message_of, query_of, sender_of
@@ -49,6 +56,8 @@ DESCRIPTION = (
     "as AI-generated. Only use photos of yourself, or of people who agreed. /privacy says what I keep."
 )
 SHORT_DESCRIPTION = "I make a face photo sing a song (AI-generated, labelled)."
+# Previews are sent one animation each: a page of them at a time, then the listing with a button for more.
+PREVIEWS_PER_PAGE = 5
 TELEGRAM_HELP = (
     "In groups, send the photo with the caption /sing NAME, or reply to a photo with it. "
     "Group admins can switch me /off and /on there."
@@ -74,8 +83,28 @@ async def help_command(update: Update, context: MemeContext) -> None:
 
 
 async def templates_command(update: Update, context: MemeContext) -> None:
-    """/templates: the songs to pick from."""
-    await message_of(update).reply_text(templates_text(await context.service.templates.list(), SING))
+    """/templates: the songs to pick from, each with its moving preview, a page at a time."""
+    await _templates_page(context, message_of(update).chat_id, 0)
+
+
+async def more_templates(update: Update, context: MemeContext) -> None:
+    """More songs ▸ under a page of /templates."""
+    query = query_of(update)
+    await query.answer()
+    await query.edit_message_reply_markup(None)  # the next page has its own button
+    assert query.message is not None, "the button is on the bot's own listing"
+    await _templates_page(context, query.message.chat.id, int(match_of(context).group(1)))
+
+
+async def _templates_page(context: MemeContext, chat_id: int, page: int) -> None:
+    templates = await context.service.templates.list()
+    shown = templates[page * PREVIEWS_PER_PAGE:(page + 1) * PREVIEWS_PER_PAGE]
+    for template in shown:
+        if template.preview_video.is_file():
+            await context.bot.send_animation(chat_id, template.preview_video, caption=preview_caption(template))
+    more = len(templates) > (page + 1) * PREVIEWS_PER_PAGE
+    text = templates_text(templates, SING) if page == 0 else templates_text(shown, SING)
+    await context.bot.send_message(chat_id, text, reply_markup=more_templates_keyboard(page + 1) if more else None)
 
 
 async def quota_command(update: Update, context: MemeContext) -> None:
@@ -125,6 +154,7 @@ HANDLERS: list[BaseHandler] = [
     CommandHandler("privacy", privacy_command),
     CommandHandler("forgetme", forget_me_command),
     CallbackQueryHandler(forget_me_confirmed, pattern=CONFIRM_FORGET),
+    CallbackQueryHandler(more_templates, pattern=MORE_TEMPLATES),
     CommandHandler("cancel", cancel_command),
 ]
 # Registered last: it answers whatever no other handler took.

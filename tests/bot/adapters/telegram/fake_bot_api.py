@@ -191,6 +191,9 @@ class FakeBotApi:
         """Every text the bot's message showed, first to last."""
         return self.shown[(message["chat"]["id"], message["message_id"])]
 
+    def animations(self, chat_id: int) -> list[dict[str, Any]]:
+        return [message for message in self.bot_messages(chat_id) if "animation" in message]
+
     def videos(self, chat_id: int) -> list[dict[str, Any]]:
         return [message for message in self.bot_messages(chat_id) if "video" in message]
 
@@ -293,6 +296,20 @@ class FakeBotApi:
         if "caption" in params:
             content["caption"] = params["caption"]
         return self._bot_message(params, content | _markup(params))
+
+    def _sendAnimation(self, params: dict[str, Any]) -> dict[str, Any]:
+        data = params["animation"]
+        assert isinstance(data, bytes), "the preview is uploaded, not referenced"
+        file = self.add_file(data)
+        self.uploads[file["file_id"]] = data
+        content = {"animation": {**file, "width": 0, "height": 0, "duration": 0}, "caption": params.get("caption", "")}
+        return self._bot_message(params, content)
+
+    def _editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._existing(params)
+        message.pop("reply_markup", None)
+        message.update(_markup(params))
+        return message
 
     def _deleteMessage(self, params: dict[str, Any]) -> bool:
         message = self.messages.get((params["chat_id"], params["message_id"]))
