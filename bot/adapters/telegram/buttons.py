@@ -17,23 +17,27 @@ from bot.service import REPORT_REASONS, TemplateInfo
 
 # Telegram allows 64 bytes of callback data: short prefixes leave room for a user id and a 40-letter slug.
 PICK_SONG = re.compile(r"^p:(\d+):([a-z0-9-]+)$")
+SONGS_PAGE = re.compile(r"^pp:(\d+):(\d+)$")  # owner, page
+# A keyboard this tall still fits a phone's screen; more songs are paged, one readable title per row.
+SONGS_PER_PAGE = 8
+PREVIOUS_PAGE, NEXT_PAGE = "◂ Back", "More ▸"
 ANSWER_CONSENT = re.compile(r"^c:(\d+):([a-z0-9-]+):([yn])$")
 CONFIRM_FORGET = re.compile(r"^f:(\d+):([yn])$")
 MORE_TEMPLATES = re.compile(r"^tl:(\d+)$")  # the page of /templates to show
 # Under a video (or its failure): everything after the job id is resolved by the service, so they survive restarts.
 DELETE_VIDEO = re.compile(r"^vd:(\d+):(\d+)$")  # job, requester
 ANOTHER_SONG = re.compile(r"^va:(\d+)$")
+ANOTHER_SONG_PAGE = re.compile(r"^vp:(\d+):(\d+)$")  # job, page
 SING_AGAIN = re.compile(r"^vs:(\d+):([a-z0-9-]+)$")  # job, song
 TRY_AGAIN = re.compile(r"^vt:(\d+)$")
 REPORT_VIDEO = re.compile(r"^vr:(\d+)$")
 REPORT_REASON = re.compile(r"^rr:(\d+):([a-z-]+)$")
 
 
-def songs_keyboard(owner: int, templates: list[TemplateInfo]) -> InlineKeyboardMarkup:
-    """One button per song."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(template.title, callback_data=f"p:{owner}:{template.slug}")] for template in templates]
-    )
+def songs_keyboard(owner: int, templates: list[TemplateInfo], page: int = 0) -> InlineKeyboardMarkup:
+    """One button per song, a page at a time."""
+    return _paged([InlineKeyboardButton(t.title, callback_data=f"p:{owner}:{t.slug}") for t in templates],
+                  page, f"pp:{owner}")
 
 
 def more_templates_keyboard(page: int) -> InlineKeyboardMarkup:
@@ -50,11 +54,19 @@ def video_keyboard(job_id: int, requester: int, *, another_song: bool) -> Inline
     return InlineKeyboardMarkup([buttons])
 
 
-def another_song_keyboard(job_id: int, templates: list[TemplateInfo]) -> InlineKeyboardMarkup:
-    """One button per song, for the photo of an earlier job."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(template.title, callback_data=f"vs:{job_id}:{template.slug}")] for template in templates]
-    )
+def another_song_keyboard(job_id: int, templates: list[TemplateInfo], page: int = 0) -> InlineKeyboardMarkup:
+    """One button per song, for the photo of an earlier job, a page at a time."""
+    return _paged([InlineKeyboardButton(t.title, callback_data=f"vs:{job_id}:{t.slug}") for t in templates],
+                  page, f"vp:{job_id}")
+
+
+def _paged(songs: list[InlineKeyboardButton], page: int, turn: str) -> InlineKeyboardMarkup:
+    """A page of song buttons, one a row, with Back and More (callback data `<turn>:<page>`) where there are."""
+    rows = [[song] for song in songs[page * SONGS_PER_PAGE:(page + 1) * SONGS_PER_PAGE]]
+    pages = [InlineKeyboardButton(PREVIOUS_PAGE, callback_data=f"{turn}:{page - 1}")] if page > 0 else []
+    if len(songs) > (page + 1) * SONGS_PER_PAGE:
+        pages.append(InlineKeyboardButton(NEXT_PAGE, callback_data=f"{turn}:{page + 1}"))
+    return InlineKeyboardMarkup(rows + [pages] if pages else rows)
 
 
 def try_again_keyboard(job_id: int) -> InlineKeyboardMarkup:

@@ -6,7 +6,14 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.adapters.messages import BUTTON_EXPIRED, CHECKING_PHOTO, PICK_ANOTHER_SONG, VIDEO_DELETED
 from bot.adapters.telegram.admin import CHAT_ADMIN_STATUSES
-from bot.adapters.telegram.buttons import ANOTHER_SONG, DELETE_VIDEO, SING_AGAIN, TRY_AGAIN, another_song_keyboard
+from bot.adapters.telegram.buttons import (
+    ANOTHER_SONG,
+    ANOTHER_SONG_PAGE,
+    DELETE_VIDEO,
+    SING_AGAIN,
+    TRY_AGAIN,
+    another_song_keyboard,
+)
 from bot.adapters.telegram.context import MemeContext
 from bot.adapters.telegram.delivery import StatusMessage
 from bot.adapters.telegram.identity import PLATFORM, chat_ref, user_ref
@@ -47,6 +54,14 @@ async def another_song_pressed(update: Update, context: MemeContext) -> None:
     await query.answer()
     keyboard = another_song_keyboard(job_id, await context.service.templates.list())
     await _message_of(query.message).reply_text(PICK_ANOTHER_SONG, reply_markup=keyboard, do_quote=True)
+
+
+async def another_songs_page(update: Update, context: MemeContext) -> None:
+    """◂ Back or More ▸ under the songs for another song."""
+    query = query_of(update)
+    job_id, page = (int(group) for group in match_of(context).groups())
+    await query.answer()
+    await query.edit_message_reply_markup(another_song_keyboard(job_id, await context.service.templates.list(), page))
 
 
 async def song_picked_again(update: Update, context: MemeContext) -> None:
@@ -103,6 +118,7 @@ HANDLERS: list[BaseHandler] = [
     CallbackQueryHandler(delete_pressed, pattern=DELETE_VIDEO),
     CallbackQueryHandler(another_song_pressed, pattern=ANOTHER_SONG),
     CallbackQueryHandler(song_picked_again, pattern=SING_AGAIN),
+    CallbackQueryHandler(another_songs_page, pattern=ANOTHER_SONG_PAGE),
     CallbackQueryHandler(try_again_pressed, pattern=TRY_AGAIN),
 ]
 # Registered last: it answers a press no other handler took.

@@ -14,7 +14,14 @@ from bot.adapters.messages import (
     sing_usage_text,
     templates_text,
 )
-from bot.adapters.telegram.buttons import ANSWER_CONSENT, PICK_SONG, consent_keyboard, pressed_by_owner, songs_keyboard
+from bot.adapters.telegram.buttons import (
+    ANSWER_CONSENT,
+    PICK_SONG,
+    SONGS_PAGE,
+    consent_keyboard,
+    pressed_by_owner,
+    songs_keyboard,
+)
 from bot.adapters.telegram.captions import caption_command
 from bot.adapters.telegram.context import MemeContext
 from bot.adapters.telegram.delivery import StatusMessage
@@ -52,6 +59,15 @@ async def song_picked(update: Update, context: MemeContext) -> None:
     owner, slug = match_of(context).groups()
     if await pressed_by_owner(query, owner):
         await _continue_from_buttons(update, context, slug)
+
+
+async def songs_page(update: Update, context: MemeContext) -> None:
+    """◂ Back or More ▸ under the song buttons: another page of them."""
+    query = query_of(update)
+    owner, page = match_of(context).groups()
+    if await pressed_by_owner(query, owner):
+        templates = await context.service.templates.list()
+        await query.edit_message_reply_markup(songs_keyboard(int(owner), templates, int(page)))
 
 
 async def consent_answered(update: Update, context: MemeContext) -> None:
@@ -144,5 +160,6 @@ HANDLERS: list[BaseHandler] = [
     MessageHandler(filters.PHOTO | filters.Document.IMAGE, photo_received),
     CommandHandler("sing", sing_command),
     CallbackQueryHandler(song_picked, pattern=PICK_SONG),
+    CallbackQueryHandler(songs_page, pattern=SONGS_PAGE),
     CallbackQueryHandler(consent_answered, pattern=ANSWER_CONSENT),
 ]

@@ -98,3 +98,25 @@ async def test_a_video_over_the_upload_limit_is_shrunk_or_explained(telegram, tm
     erin.sends_photo(face, caption="/sing demo")  # the same face: the cached video, far too big for 1 kB
     await erin.sees("does not fit the 0.001 MB upload limit here", timeout=60)
     assert len(telegram.api.calls_to("sendVideo", erin.chat_id)) == 1
+
+async def test_the_song_buttons_come_a_page_at_a_time_with_readable_titles(telegram, face_png):
+    demo = await telegram.service.templates.get("demo")
+    extra = [f"copy-{n}" for n in range(9)]  # ten songs: eight, then two
+    for slug in extra:
+        title = f"A rather long song title number {slug[-1]}, still whole on its own row"
+        await telegram.service.templates.register(slug, title, 3.0, demo.preview_video.parent, "tests")
+    try:
+        olga = telegram.person("Olga")
+        olga.sends_photo(face_png)
+        picker = await olga.sees(PICK_A_SONG)
+        first = telegram.api.buttons(picker)
+        assert len(first) == 9 and first[-1] == "More ▸"
+        assert first[0] == "A rather long song title number 0, still whole on its own row"
+        olga.presses(picker, "More ▸")
+        await telegram.api.wait_for(lambda: "◂ Back" in telegram.api.buttons(picker))
+        assert telegram.api.buttons(picker) == [
+            "A rather long song title number 8, still whole on its own row", DEMO_TITLE, "◂ Back"]
+    finally:
+        async with telegram.service.db.transaction() as session:
+            for slug in extra:
+                await telegram.service.templates.unregister(session, slug)
