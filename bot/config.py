@@ -25,6 +25,10 @@ DEFAULT_CHAT_DAILY_QUOTA = 30
 DEFAULT_ADMIN_DAILY_QUOTA = 0  # 0 = unlimited
 DEFAULT_MAX_JOBS_IN_FLIGHT = 1
 DEFAULT_RENDER_WORKERS = 1
+# FOMM frames per model call shared by a render process's concurrent jobs; 0 = off, one job at a time (on a CPU a
+# call of one job's frames already keeps the cores busy; a GPU needs many frames per call).
+DEFAULT_BATCH_FRAMES = 0
+DEFAULT_BATCH_JOBS = 4  # jobs one batching render process serves at once
 DEFAULT_JOB_TIME_LIMIT_SECONDS = 300.0
 DEFAULT_OUTPUT_RETENTION_HOURS = 24.0
 DEFAULT_PHOTO_KEEP_MINUTES = 10  # 0 = deleted right after the render, and no "Another song"
@@ -67,6 +71,8 @@ class Settings:
     admin_daily_quota: int = DEFAULT_ADMIN_DAILY_QUOTA
     max_jobs_in_flight: int = DEFAULT_MAX_JOBS_IN_FLIGHT
     render_workers: int = DEFAULT_RENDER_WORKERS
+    batch_frames: int = DEFAULT_BATCH_FRAMES
+    batch_jobs: int = DEFAULT_BATCH_JOBS
     job_time_limit_seconds: float = DEFAULT_JOB_TIME_LIMIT_SECONDS
     output_retention_hours: float = DEFAULT_OUTPUT_RETENTION_HOURS
     photo_keep_minutes: int = DEFAULT_PHOTO_KEEP_MINUTES
@@ -139,7 +145,12 @@ class Settings:
             "dtype": self.dtype,
             "label": self.label,
             "signing": self.signing_files(),
+            "batch_frames": self.batch_frames,
         }
+
+    def jobs_per_render_process(self, backend: str) -> int:
+        """How many renders one render process runs at once: MEMEBOT_BATCH_JOBS when FOMM batches, else one."""
+        return self.batch_jobs if self.batch_frames and backend == "fomm" else 1
 
     def signing_files(self) -> SigningFiles:
         """The certificate chain and key that sign every video: the operator's, or memebot's own."""
@@ -172,6 +183,8 @@ class Settings:
             admin_daily_quota=env.integer("MEMEBOT_ADMIN_DAILY_QUOTA", DEFAULT_ADMIN_DAILY_QUOTA, minimum=0),
             max_jobs_in_flight=env.integer("MEMEBOT_MAX_JOBS_IN_FLIGHT", DEFAULT_MAX_JOBS_IN_FLIGHT, minimum=1),
             render_workers=env.integer("MEMEBOT_RENDER_WORKERS", DEFAULT_RENDER_WORKERS, minimum=1),
+            batch_frames=env.integer("MEMEBOT_BATCH_FRAMES", DEFAULT_BATCH_FRAMES, minimum=0),
+            batch_jobs=env.integer("MEMEBOT_BATCH_JOBS", DEFAULT_BATCH_JOBS, minimum=1),
             job_time_limit_seconds=env.number("MEMEBOT_JOB_TIME_LIMIT_SECONDS", DEFAULT_JOB_TIME_LIMIT_SECONDS),
             output_retention_hours=env.number("MEMEBOT_OUTPUT_RETENTION_HOURS", DEFAULT_OUTPUT_RETENTION_HOURS),
             photo_keep_minutes=env.integer("MEMEBOT_PHOTO_KEEP_MINUTES", DEFAULT_PHOTO_KEEP_MINUTES, minimum=0),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from inference.errors import InputError
 from inference.label import DEFAULT_LABEL
@@ -17,6 +17,9 @@ from inference.provenance import ContentCredentials, SigningFiles
 from inference.templates import Template, TemplateLibrary
 from inference.templates.folders import MAX_CLIP_BYTES
 from inference.templates.library import SHIPPED_TEMPLATES_DIR
+
+if TYPE_CHECKING:
+    from inference.animator import Animator
 
 __all__ = [
     "MAX_CLIP_BYTES", "InputError", "PhotoInfo", "RenderRequest", "RenderResult", "Renderer", "RendererSettings",
@@ -46,6 +49,7 @@ class RendererSettings:
     signing: SigningFiles | None = None  # signs every video's C2PA manifest; None: videos go unsigned
     dtype: str = "auto"  # FOMM's precision: auto, fp32, bf16 or fp16 (inference.fomm.precision)
     label: str = DEFAULT_LABEL
+    batch_frames: int = 0  # > 0: FOMM renders run concurrently, sharing model calls of this many frames
 
 
 @dataclass(frozen=True)
@@ -156,14 +160,17 @@ def shrink_video(video: Path, max_bytes: int, scratch: Path, signing: SigningFil
 
 
 class Renderer:
-    """Loads the animation backend once and renders requests one after another."""
+    """Loads the animation backend once and renders requests; with `batch_frames`, FOMM renders may run at once
+    from several threads, their frames sharing model calls (inference.fomm.batching)."""
 
-    def __init__(self, settings: RendererSettings = RendererSettings()) -> None:
+    def __init__(self, settings: RendererSettings = RendererSettings(), animator: Animator | None = None) -> None:
+        """`animator` replaces the one the settings would build (e.g. a FOMM of another size, in tests)."""
         from inference.backends import build_animator, choose_backend
 
         self.settings = settings
         self.backend = choose_backend(settings.backend, settings.checkpoint, runs_here=True)
-        self._animator = build_animator(self.backend, settings.checkpoint, settings.device, settings.dtype)
+        self._animator = animator or build_animator(self.backend, settings.checkpoint, settings.device, settings.dtype,
+                                                    settings.batch_frames)
         self._templates = template_library(settings)
 
     def render(self, request: RenderRequest, progress: Progress = lambda done, total: None) -> RenderResult:

@@ -47,10 +47,11 @@ def choose_backend(requested: str | None, checkpoint: Path | None, *, runs_here:
 
 
 def build_animator(backend: str, checkpoint: Path | None = None, device: str = "cpu",
-                   dtype: str = DEFAULT_DTYPE) -> Animator:
+                   dtype: str = DEFAULT_DTYPE, batch_frames: int = 0) -> Animator:
     """Build the animator once (loading the model if it has one); log which backend serves renders, and how.
 
     dtype: FOMM's generator precision, one of inference.fomm.precision.DTYPE_NAMES ("auto" picks for the device).
+    batch_frames: > 0 serves FOMM through a FrameBatcher, so concurrent renders share model calls of that many frames.
     """
     # Imported only when chosen: a weight-free deployment never loads torch.
     if backend == "fomm":
@@ -68,8 +69,13 @@ def build_animator(backend: str, checkpoint: Path | None = None, device: str = "
             model = load(checkpoint, device=device, dtype=torch_dtype)
         except (CheckpointError, FileNotFoundError) as error:
             raise BackendUnavailable(str(error)) from None
-        log.info("animation backend: fomm (checkpoint %s, weights %s, %s, %s%s)", checkpoint, model.weights_id,
-                 device, dtype_name, " chosen by auto" if dtype == "auto" else "")
+        log.info("animation backend: fomm (checkpoint %s, weights %s, %s, %s%s%s)", checkpoint, model.weights_id,
+                 device, dtype_name, " chosen by auto" if dtype == "auto" else "",
+                 f", renders batched {batch_frames} frames a call" if batch_frames else "")
+        if batch_frames:
+            from inference.fomm.batching import FrameBatcher
+
+            return FrameBatcher(FOMMAnimator(model), batch_frames)
         return FOMMAnimator(model)
     from inference.landmarks import LandmarkAnimator
 

@@ -1,5 +1,6 @@
-"""The queue of one machine: job rows in the database, N render worker processes and one media worker process
-(photo checks, template ingest, shrinking videos), events in memory."""
+"""The queue of one machine: job rows in the database, N render worker processes (each running one job at a time,
+or MEMEBOT_BATCH_JOBS at once when FOMM batches) and one media worker process (photo checks, template ingest,
+shrinking videos), events in memory."""
 from __future__ import annotations
 
 import asyncio
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class _Worker:
+    """One job at a time on a render process (a batching process has several)."""
+
     process: WorkerProcess
     task: asyncio.Task[None] | None = None
     job_id: int | None = None
@@ -48,6 +51,7 @@ class LocalRenderQueue:
         self._factory = factory
         self._jobs = JobLifecycle(db, settings)
         self._pending: asyncio.Queue[int] = asyncio.Queue()
+        self._processes: list[WorkerProcess] = []
         self._workers: list[_Worker] = []
         self._media = WorkerProcess(None, settings.renderer_options())
         self._media_lock = asyncio.Lock()  # one media task at a time
@@ -66,17 +70,20 @@ class LocalRenderQueue:
         for job_id in await self._recover():
             self._pending.put_nowait(job_id)
         options = self._settings.renderer_options()
-        self._workers = [_Worker(WorkerProcess(self._factory, options)) for _ in range(self._settings.render_workers)]
+        self._processes = [WorkerProcess(self._factory, options) for _ in range(self._settings.render_workers)]
         try:
             # A task group: if one worker fails to start, the others are cancelled (and killed) too.
             async with asyncio.TaskGroup() as group:
-                for worker in self._workers:
-                    group.create_task(worker.process.start())
+                for process in self._processes:
+                    group.create_task(process.start())
                 group.create_task(self._media.start())
         except* WorkerCrashed as failures:
             raise failures.exceptions[0] from None
-        self._backend = self._workers[0].process.backend
-        metrics.WORKERS_ALIVE.set_function(lambda: sum(worker.process.is_alive() for worker in self._workers))
+        self._backend = self._processes[0].backend
+        assert self._backend is not None, "render processes have a backend"
+        jobs = self._settings.jobs_per_render_process(self._backend)
+        self._workers = [_Worker(process) for process in self._processes for _ in range(jobs)]
+        metrics.WORKERS_ALIVE.set_function(lambda: sum(process.is_alive() for process in self._processes))
         for worker in self._workers:
             worker.task = asyncio.create_task(self._work(worker), name="memebot-render-worker")
 
@@ -95,7 +102,7 @@ class LocalRenderQueue:
             for task in unfinished:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-        await asyncio.gather(self._media.stop(), *(worker.process.stop() for worker in self._workers))
+        await asyncio.gather(self._media.stop(), *(process.stop() for process in self._processes))
         self._jobs.close()
 
     async def submit(self, job_id: int) -> None:

@@ -49,12 +49,13 @@ RECONNECT_DELAY_SECONDS = 1.0
 
 @dataclass
 class Slot:
-    """One local worker process and the broker stream it serves."""
+    """One local worker process and the broker stream it serves, `jobs` tasks at a time (several when FOMM batches)."""
 
     index: int
     stream: str
     process: WorkerProcess
-    current: asyncio.Task[Any] | None = None  # the task running now, so a shutdown can cut it short
+    jobs: int = 1
+    running: set[asyncio.Task[Any]] = field(default_factory=set)  # so a shutdown can cut them short
     finish: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -88,6 +89,9 @@ class WorkerNode:
                         group.create_task(slot.process.start())
             except* WorkerCrashed as failures:  # e.g. an unreadable checkpoint: say why, once
                 raise failures.exceptions[0] from None
+            for slot in self._slots:
+                if slot.stream == wiring.RENDER_STREAM and slot.process.backend is not None:
+                    slot.jobs = self._settings.jobs_per_render_process(slot.process.backend)
             metrics.WORKERS_ALIVE.set_function(lambda: sum(slot.process.is_alive() for slot in self._slots
                                                             if slot.stream == wiring.RENDER_STREAM))
             serving = [asyncio.create_task(self._serve(slot), name=f"memebot-worker-{slot.index}")
@@ -100,8 +104,8 @@ class WorkerNode:
                 slot.finish.set()
             _, unfinished = await asyncio.wait(serving, timeout=self._settings.shutdown_grace_seconds)
             for slot in self._slots:
-                if slot.current is not None and not slot.current.done():
-                    slot.current.cancel()  # a render hands its job back
+                for task in slot.running:
+                    task.cancel()  # a render hands its job back
             for task in unfinished:
                 task.cancel()
             await asyncio.gather(*serving, return_exceptions=True)
@@ -112,12 +116,12 @@ class WorkerNode:
             await self._db.close()
 
     async def _serve(self, slot: Slot) -> None:
-        """Take this slot's tasks one at a time, starting again whenever Redis goes away and comes back."""
+        """Take this slot's tasks, `slot.jobs` at a time, starting again whenever Redis goes away and comes back."""
         while not slot.finish.is_set():
             broker = wiring.make_broker(self._broker_url, slot.stream, self._settings.job_time_limit_seconds,
                                         consumer=f"{self.name}-{slot.index}")
             self._register(broker, slot)
-            receiver = Receiver(broker, max_async_tasks=1, max_prefetch=0, run_startup=True,
+            receiver = Receiver(broker, max_async_tasks=slot.jobs, max_prefetch=0, run_startup=True,
                                 wait_tasks_timeout=self._settings.shutdown_grace_seconds)
             try:
                 await receiver.listen(slot.finish)
@@ -131,11 +135,13 @@ class WorkerNode:
     def _register(self, broker: AsyncBroker, slot: Slot) -> None:
         def tracked(handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
             async def run(**kwargs: Any) -> Any:
-                slot.current = asyncio.current_task()
+                task = asyncio.current_task()
+                assert task is not None, "taskiq runs handlers in tasks"
+                slot.running.add(task)
                 try:
                     return await handler(slot, **kwargs)
                 finally:
-                    slot.current = None
+                    slot.running.discard(task)
             return run
 
         if slot.stream == wiring.RENDER_STREAM:
@@ -203,6 +209,7 @@ class WorkerNode:
             async with asyncio.timeout(limit):
                 rendered = await slot.process.run(Render(request), self._progress_publisher(job_id, attempt))
         except TimeoutError:
+            await slot.process.kill()  # the render is still running in there (with any others it shares it with)
             await slot.process.revive()
             return {"kind": "failed", "reason": TIMED_OUT.format(limit=limit)}
         except WorkerCrashed as crash:
@@ -215,7 +222,8 @@ class WorkerNode:
             log.error("job %s failed:\n%s", job_id, broken)
             return {"kind": "failed", "reason": BROKE}
         except asyncio.CancelledError:
-            await slot.process.revive()  # the render may still be running in there
+            await slot.process.kill()  # the render may still be running in there
+            await slot.process.revive()
             raise
         video = output.read_bytes()
         await self._redis.set(wiring.output_key(job_id, attempt), video, ex=wiring.MEDIA_TTL_SECONDS)

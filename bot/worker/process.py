@@ -1,8 +1,9 @@
-"""The event loop's handle on one local worker process: start, run a task, kill."""
+"""The event loop's handle on one local worker process: start, run tasks (several at once if asked), kill."""
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import multiprocessing
 from collections.abc import Callable
@@ -11,7 +12,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from bot import logs
-from bot.worker.serve import Broke, Done, Ready, Rejected, SetupFailed, TaskProgress, serve
+from bot.worker.serve import Broke, Done, Ready, Rejected, Request, SetupFailed, TaskProgress, serve
 from bot.worker.tasks import Task
 from inference.api import InputError
 from inference.backends import BackendUnavailable
@@ -51,6 +52,8 @@ class WorkerProcess:
     """One worker process that sets up once (a render worker builds its renderer); "spawn" so CUDA works in it.
 
     `factory` names the renderer to build, or None for a media worker (inspect, ingest, shrink), which loads no model.
+    Several run() calls may be in flight at once (renders sharing a batching renderer); a crash, a kill or a restart
+    ends all of them with WorkerCrashed.
     """
 
     def __init__(self, factory: str | None, renderer_options: dict[str, Any]) -> None:
@@ -59,6 +62,12 @@ class WorkerProcess:
         self._process: BaseProcess | None = None
         self._connection: Connection | None = None
         self.backend: str | None = None
+        self._task_ids = itertools.count()
+        self._answers: dict[int, asyncio.Queue[object]] = {}  # each running task's messages, by task id
+        self._reader: asyncio.Task[None] | None = None
+        self._crash: WorkerCrashed | None = None  # why the reader stopped: the process died
+        self._up = asyncio.Event()  # set while the process is started (run() waits for it through a restart)
+        self._reviving = asyncio.Lock()
 
     async def start(self) -> str | None:
         """Spawn the process and wait until it is set up; returns the render backend (None for a media worker)."""
@@ -85,25 +94,40 @@ class WorkerProcess:
             await self.kill()
             raise WorkerCrashed(f"the worker process sent {ready!r} instead of getting ready")
         self.backend = ready.backend
+        self._crash = None
+        self._reader = asyncio.create_task(self._read(), name="memebot-worker-reader")
+        self._up.set()
         return ready.backend
 
     async def run(self, task: Task, on_progress: Callable[..., None] = lambda *values: None) -> Any:
-        """Run `task` in the process, calling `on_progress(*values)` as it reports; its result."""
-        assert self._connection is not None, "start() the process first"
+        """Run `task` in the process (waiting while it restarts), calling `on_progress(*values)` as it reports;
+        its result."""
+        await self._up.wait()
+        assert self._connection is not None, "a started process has a connection"
+        if self._crash is not None:
+            raise self._crash
+        task_id = next(self._task_ids)
+        answers: asyncio.Queue[object] = asyncio.Queue()
+        self._answers[task_id] = answers
         try:
-            self._connection.send(task)
-        except OSError as error:
-            raise WorkerCrashed(f"the worker process is gone ({error})") from error
-        while True:
-            match await self._receive():
-                case TaskProgress(values=values):
-                    on_progress(*values)
-                case Done(result=result):
-                    return result
-                case Rejected(message=message):
-                    raise TaskRejected(message)
-                case Broke(details=details):
-                    raise TaskBroke(details)
+            try:
+                self._connection.send(Request(task_id, task))
+            except OSError as error:
+                raise WorkerCrashed(f"the worker process is gone ({error})") from error
+            while True:
+                match await answers.get():
+                    case TaskProgress(values=values):
+                        on_progress(*values)
+                    case Done(result=result):
+                        return result
+                    case Rejected(message=message):
+                        raise TaskRejected(message)
+                    case Broke(details=details):
+                        raise TaskBroke(details)
+                    case WorkerCrashed() as crash:
+                        raise WorkerCrashed(str(crash))
+        finally:
+            del self._answers[task_id]
 
     async def run_guarded(
         self, task: Task, limit: float, on_progress: Callable[..., None] = lambda *values: None
@@ -122,18 +146,20 @@ class WorkerProcess:
             timed_out = isinstance(error, TimeoutError)
             log.error("%s: the worker %s; restarting it", type(task).__name__,
                       "ran out of time" if timed_out else f"crashed ({error})")
+            await self.kill()
             await self.revive()
             raise WorkerFailed(MEDIA_TIMED_OUT.format(limit=limit) if timed_out else MEDIA_CRASHED) from None
 
     async def revive(self) -> None:
-        """Kill and start afresh (after a crash or a time-out), retrying while the process fails to start."""
-        while True:
-            try:
-                await self.restart()
-                return
-            except WorkerCrashed as crash:
-                log.error("worker process failed to start (%s); retrying in %s s", crash, RESTART_DELAY_SECONDS)
-                await asyncio.sleep(RESTART_DELAY_SECONDS)
+        """Start afresh after a crash or a kill(), retrying while the process fails to start; nothing to do if
+        another of its tasks revived it already."""
+        async with self._reviving:
+            while not (self._up.is_set() and self.is_alive()):
+                try:
+                    await self.restart()
+                except WorkerCrashed as crash:
+                    log.error("worker process failed to start (%s); retrying in %s s", crash, RESTART_DELAY_SECONDS)
+                    await asyncio.sleep(RESTART_DELAY_SECONDS)
 
     def is_alive(self) -> bool:
         return self._process is not None and self._process.is_alive()
@@ -147,7 +173,13 @@ class WorkerProcess:
         await self.kill()
 
     async def kill(self) -> None:
-        """End the process now."""
+        """End the process now; its running tasks end with WorkerCrashed."""
+        self._up.clear()
+        if self._reader is not None:
+            self._reader.cancel()
+            await asyncio.gather(self._reader, return_exceptions=True)
+            self._reader = None
+        self._end_running(WorkerCrashed("the worker process was stopped"))
         if self._process is not None:
             if self._process.is_alive():
                 self._process.kill()
@@ -162,6 +194,22 @@ class WorkerProcess:
         """Kill and start afresh, e.g. after a crash or a time-out."""
         await self.kill()
         return await self.start()
+
+    async def _read(self) -> None:
+        """Hand each message to the task it is about, until the process dies."""
+        try:
+            while True:
+                message = await self._receive()
+                answers = self._answers.get(getattr(message, "task_id", -1))
+                if answers is not None:  # else its task was given up (timed out, cancelled)
+                    answers.put_nowait(message)
+        except WorkerCrashed as crash:
+            self._crash = crash
+            self._end_running(crash)
+
+    def _end_running(self, crash: WorkerCrashed) -> None:
+        for answers in self._answers.values():
+            answers.put_nowait(crash)
 
     async def _receive(self) -> object:
         """The next message from the process, waiting on the event loop rather than blocking it."""

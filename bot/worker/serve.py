@@ -1,10 +1,15 @@
-"""A local worker process: sets itself up once, then runs one task at a time for its parent, over a pipe."""
+"""A local worker process: sets itself up once, then runs its parent's tasks, each in its own thread, over a pipe.
+
+The parent decides how many run at once: one, except renders on a batching renderer (MEMEBOT_BATCH_FRAMES).
+"""
 from __future__ import annotations
 
 import ctypes
 import signal
 import sys
+import threading
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -15,6 +20,14 @@ from inference.api import InputError
 from inference.backends import BackendUnavailable
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+@dataclass(frozen=True)
+class Request:
+    """Parent -> worker: run `task`; every answer about it carries `task_id`."""
+
+    task_id: int
+    task: Task
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,7 @@ class SetupFailed:
 class TaskProgress:
     """Worker -> parent: how far the task is, as the task reports it."""
 
+    task_id: int
     values: tuple[Any, ...]
 
 
@@ -42,6 +56,7 @@ class TaskProgress:
 class Done:
     """Worker -> parent: the task's result."""
 
+    task_id: int
     result: Any
 
 
@@ -49,6 +64,7 @@ class Done:
 class Rejected:
     """Worker -> parent: the input cannot be used; the message is for the user."""
 
+    task_id: int
     message: str
 
 
@@ -56,6 +72,7 @@ class Rejected:
 class Broke:
     """Worker -> parent: the task raised; the traceback is for the log."""
 
+    task_id: int
     details: str
 
 
@@ -79,18 +96,36 @@ def serve(connection: Connection, factory: str | None, renderer_options: dict[st
         connection.send(SetupFailed(str(error)))
         return
     connection.send(Ready(backend=context.backend))
-    while (task := _next_task(connection)) is not None:
-        try:
-            result = task.run(context, lambda *values: connection.send(TaskProgress(values)))
-        except InputError as error:
-            connection.send(Rejected(str(error)))
-        except Exception:
-            connection.send(Broke(traceback.format_exc()))
-        else:
-            connection.send(Done(result))
+    sending = threading.Lock()  # one message at a time on the pipe, whichever thread sends it
+
+    def send(message: object) -> None:
+        with sending:
+            connection.send(message)
+
+    running: list[threading.Thread] = []
+    while (request := _next_request(connection)) is not None:
+        running = [thread for thread in running if thread.is_alive()]
+        thread = threading.Thread(target=_answer, args=(request, context, send), name=f"task-{request.task_id}")
+        thread.start()
+        running.append(thread)
+    for thread in running:  # stop: the tasks already here finish first
+        thread.join()
 
 
-def _next_task(connection: Connection) -> Task | None:
+def _answer(request: Request, context: WorkerContext, send: Callable[[object], None]) -> None:
+    """Run one task and send its outcome."""
+    task_id = request.task_id
+    try:
+        result = request.task.run(context, lambda *values: send(TaskProgress(task_id, values)))
+    except InputError as error:
+        send(Rejected(task_id, str(error)))
+    except Exception:
+        send(Broke(task_id, traceback.format_exc()))
+    else:
+        send(Done(task_id, result))
+
+
+def _next_request(connection: Connection) -> Request | None:
     try:
         return connection.recv()
     except EOFError:  # the parent exited

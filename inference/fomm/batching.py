@@ -88,6 +88,7 @@ class FrameBatcher:
         self.animator = animator
         self.batch_frames = batch_frames
         self.model_calls = 0  # read by the throughput benchmark
+        self.shared_calls = 0  # model calls that held the frames of more than one render
         self._waiting: queue.Queue[_Render | None] = queue.Queue()
         self._thread = threading.Thread(target=self._serve, name="fomm-batcher", daemon=True)
         self._thread.start()
@@ -179,6 +180,7 @@ class FrameBatcher:
         if frames.device.type == "cuda":  # asynchronous into pinned memory: _deliver waits, after the next call
             frames = torch.empty(frames.shape, dtype=torch.uint8, pin_memory=True).copy_(frames, non_blocking=True)
         self.model_calls += 1
+        self.shared_calls += len(calls) > 1
         return [_Delivery(render, chunk, last=render.frames_left == 0)
                 for (render, _), chunk in zip(calls, frames.split([n for _, n in calls]), strict=True)]
 

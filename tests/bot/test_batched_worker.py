@@ -1,0 +1,81 @@
+"""A batching render process (MEMEBOT_BATCH_FRAMES) serves several jobs at once: their frames share model calls,
+each job gets the video it would get alone, and a job that breaks fails alone."""
+import asyncio
+import json
+from pathlib import Path
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+
+from bench.fomm_bench import save_official_layout
+from bot.queue import Failed, Finished, Started
+from inference.api import RendererSettings, RenderRequest
+from tests.bot.conftest import ALICE, BOB, GROUP, consenting, follow
+from tests.bot.small_fomm import SmallFOMM, calls_path
+from tests.inference.fomm.conftest import SMALL, random_state_dicts
+
+SMALL_FOMM = "tests.bot.small_fomm:SmallFOMM"
+
+
+@pytest.fixture
+def database_url(sqlite_url):
+    """SQLite only: what is tested is the render process, not the store."""
+    return sqlite_url
+
+
+@pytest.fixture(scope="module")
+def small_checkpoint(tmp_path_factory) -> Path:
+    return save_official_layout(random_state_dicts(SMALL), tmp_path_factory.mktemp("small") / "small-cpk.pth.tar")
+
+
+async def _batching_service(running_service, checkpoint: Path):
+    service = await running_service(factory=SMALL_FOMM, backend="fomm", checkpoint=checkpoint, batch_frames=8,
+                                    batch_jobs=2, photo_keep_minutes=0)
+    await service.templates.register("raise", "raise", 1.0, service.settings.templates_dir / "raise", "tests")
+    await consenting(service, ALICE, BOB)
+    return service
+
+
+def _frames(video: Path) -> np.ndarray:
+    reader = imageio_ffmpeg.read_frames(str(video))
+    meta = next(reader)
+    width, height = meta["size"]
+    return np.stack([np.frombuffer(frame, np.uint8).reshape(height, width, 3) for frame in reader])
+
+
+async def test_two_jobs_share_model_calls_and_each_gets_its_video_as_alone(running_service, photo, face_png,
+                                                                             other_face_png, small_checkpoint):
+    service = await _batching_service(running_service, small_checkpoint)
+    pngs = {ALICE: face_png, BOB: other_face_png}
+    queued = {user: await service.renders.request(user, GROUP, "demo", photo(png)) for user, png in pngs.items()}
+    outcomes = await asyncio.gather(*(follow(service, job.job_id) for job in queued.values()))
+    videos = {}
+    for user, events in zip(queued, outcomes, strict=True):
+        assert isinstance(events[-1], Finished), events[-1]
+        videos[user] = events[-1].output
+    calls = [json.loads(calls_path(video).read_text()) for video in videos.values()]
+    assert max(noted["shared_calls"] for noted in calls) > 0  # frames of both jobs went through one model call
+
+    alone = SmallFOMM(RendererSettings(**{**service.settings.renderer_options(), "batch_frames": 0}))
+    for user, png in pngs.items():
+        video = alone.render(RenderRequest(photo(png), "demo", service.settings.data_dir / f"alone-{user.id}.mp4"),
+                             progress=lambda done, total: None).output
+        expected, batched = _frames(video), _frames(videos[user])
+        assert batched.shape == expected.shape
+        # the same frames up to the uint8 rounding of fp32 results computed in other batch sizes, then x264
+        assert np.abs(batched.astype(int) - expected).mean() < 0.5
+    assert np.abs(_frames(videos[ALICE]).astype(int) - _frames(videos[BOB])).mean() > 5  # two faces, two videos
+
+
+async def test_a_job_that_breaks_fails_alone_while_the_other_renders_on(running_service, photo, other_face_png,
+                                                                          small_checkpoint):
+    service = await _batching_service(running_service, small_checkpoint)
+    rendering = await service.renders.request(ALICE, GROUP, "demo", photo())
+    async for event in service.queue.subscribe(rendering.job_id):
+        if isinstance(event, Started):
+            break
+    broken = await service.renders.request(BOB, GROUP, "raise", photo(other_face_png))
+    assert (await follow(service, broken.job_id))[-1] == Failed(
+        broken.job_id, "Something went wrong while rendering. Your quota was refunded.")
+    assert isinstance((await follow(service, rendering.job_id))[-1], Finished)
