@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from bench.fomm_bench import save_official_layout
+from bot.config import Settings
 from bot.queue import Failed, Finished, Started
 from inference.api import RendererSettings, RenderRequest
 from tests.bot.conftest import ALICE, BOB, GROUP, consenting, follow
@@ -79,3 +80,11 @@ async def test_a_job_that_breaks_fails_alone_while_the_other_renders_on(running_
     assert (await follow(service, broken.job_id))[-1] == Failed(
         broken.job_id, "Something went wrong while rendering. Your quota was refunded.")
     assert isinstance((await follow(service, rendering.job_id))[-1], Finished)
+
+
+def test_only_fomm_with_batch_frames_takes_several_jobs_per_render_process():
+    batching = Settings.from_env({"MEMEBOT_BATCH_FRAMES": "32", "MEMEBOT_BATCH_JOBS": "3"})
+    assert batching.renderer_options()["batch_frames"] == 32
+    assert batching.jobs_per_render_process("fomm") == 3
+    assert batching.jobs_per_render_process("landmarks") == 1  # the landmark animator does not batch
+    assert Settings.from_env({"MEMEBOT_BATCH_JOBS": "3"}).jobs_per_render_process("fomm") == 1  # off by default
