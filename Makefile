@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 BASE := $(VENV)/.installed-base
 FULL := $(VENV)/.installed-test
 
-.PHONY: setup setup-demo demo lint test bench clean
+.PHONY: setup setup-demo demo lint test bench catalogue clean
 
 setup: $(FULL)
 
@@ -37,6 +37,15 @@ lint: $(FULL)
 
 test: $(FULL)
 	$(BIN)/pytest -q
+
+# The message catalogue (README, Languages): every marked text into bot/locales/memebot.pot, new msgids into each
+# language's .po (translate them there), then the .mo files the bot reads. Inference's photo errors reach users.
+CATALOGUE := bot/locales
+catalogue: $(FULL)
+	$(BIN)/pybabel extract --project memebot --no-location --sort-output -k N_ -k InputError -o $(CATALOGUE)/memebot.pot \
+		bot inference/face.py inference/image_io.py
+	$(BIN)/pybabel update --no-fuzzy-matching -i $(CATALOGUE)/memebot.pot -d $(CATALOGUE) -D memebot
+	$(BIN)/pybabel compile --statistics -d $(CATALOGUE) -D memebot
 
 bench: $(FULL)
 	$(BIN)/python -m bench

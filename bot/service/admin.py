@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.i18n import N_
 from bot.queue.protocol import RenderQueue, WorkerFailed
 from bot.service.errors import NotAllowed, UserFacingError
 from bot.service.identity import ChatRef, UserRef, chat_row, user_row
@@ -75,7 +76,7 @@ class Admin:
     ) -> None:
         """Switch the bot on or off in a chat; the adapter says whether the actor administers that chat."""
         if not (actor_is_chat_admin or self.is_admin(actor)):
-            raise NotAllowed("Only this chat's admins can switch the bot on or off here.")
+            raise NotAllowed(N_("Only this chat's admins can switch the bot on or off here."))
         async with self._db.transaction() as session:
             (await chat_row(session, chat)).enabled = enabled
             _audit(session, actor, "enable_chat" if enabled else "disable_chat", str(chat), None)
@@ -142,7 +143,7 @@ def admins_on(settings: Settings, platform: str) -> list[UserRef]:
 
 def _checked(daily_limit: int | None) -> int | None:
     if daily_limit is not None and daily_limit < 0:
-        raise UserFacingError("A daily limit is a whole number, 0 meaning unlimited.")
+        raise UserFacingError(N_("A daily limit is a whole number, 0 meaning unlimited."))
     return daily_limit
 
 

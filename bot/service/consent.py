@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.i18n import ENGLISH_TEXTS, N_, Texts
 from bot.queue.protocol import RenderQueue
 from bot.service.identity import UserRef, user_row
 from bot.service.privacy import cancel_queued_jobs, photo_kept_text
@@ -12,7 +13,7 @@ from bot.store.database import Database
 from bot.store.models import ConsentRecord
 
 # Change the wording? Bump MEMEBOT_CONSENT_VERSION too, so everyone is asked again.
-STATEMENT = (
+STATEMENT = N_(
     "Before I animate a face, please confirm that:\n"
     "- you are the person in the photo, or you have their permission to use it;\n"
     "- you will not use the video to harass, deceive or sexualise anyone;\n"
@@ -34,10 +35,10 @@ class Consent:
     def version(self) -> str:
         return self._settings.consent_version
 
-    def statement(self) -> str:
-        """The text to show before asking for consent."""
-        return STATEMENT.format(label=self._settings.label, version=self.version,
-                                photo_kept=photo_kept_text(self._settings.photo_keep_minutes))
+    def statement(self, t: Texts = ENGLISH_TEXTS) -> str:
+        """The text to show before asking for consent, in the catalogue `t`'s language."""
+        return t.gettext(STATEMENT).format(label=self._settings.label, version=self.version,
+                                           photo_kept=photo_kept_text(t, self._settings.photo_keep_minutes))
 
     async def needs_consent(self, user: UserRef) -> bool:
         """Whether the user must (again) accept before rendering."""

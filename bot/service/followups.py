@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
+from bot.i18n import N_
 from bot.service.errors import NotAllowed, PhotoExpired
 from bot.service.identity import ChatRef, UserRef, user_row
 from bot.service.renders import CachedRender, QueuedRender, Renders
@@ -14,8 +15,8 @@ from bot.store.database import Database
 from bot.store.jobs import Jobs
 from bot.store.models import Job
 
-NOT_YOURS_TO_DELETE = "Only the person who asked for this video, or an admin of this chat, can delete it."
-NOT_YOUR_PHOTO = "Only the person who sent this photo can sing it again."
+NOT_YOURS_TO_DELETE = N_("Only the person who asked for this video, or an admin of this chat, can delete it.")
+NOT_YOUR_PHOTO = N_("Only the person who sent this photo can sing it again.")
 
 
 class Followups:

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 
 from bot.config import Settings
+from bot.i18n import ENGLISH_TEXTS, N_, Texts
 from bot.queue.protocol import RenderQueue
 from bot.service.identity import UserRef, identity_hash
 from bot.store import quota
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 # Often enough that a photo kept for another song goes at most this late after MEMEBOT_PHOTO_KEEP_MINUTES.
 SWEEP_INTERVAL_SECONDS = 30.0
 
-SUMMARY = (
+SUMMARY = N_(
     "What I keep about you:\n"
     "- your user id on this platform, which version of the consent statement you accepted and when, "
     "and how many videos you made today;\n"
@@ -37,13 +38,13 @@ SUMMARY = (
 )
 
 
-def photo_kept_text(keep_minutes: int) -> str:
+def photo_kept_text(t: Texts, keep_minutes: int) -> str:
     """How long a photo stays after its video, for the consent statement and the privacy summary."""
     if keep_minutes == 0:
-        return "Your photo is deleted as soon as its video is made or fails."
-    return (f"Your photo is kept for {keep_minutes} minutes after its video is made or fails, so you can pick "
-            "another song or try again without sending it again; then it is deleted (at once if you delete the "
-            "video or ask me to forget you).")
+        return t.gettext("Your photo is deleted as soon as its video is made or fails.")
+    return t.gettext("Your photo is kept for {minutes} minutes after its video is made or fails, so you can pick "
+                     "another song or try again without sending it again; then it is deleted (at once if you delete "
+                     "the video or ask me to forget you).").format(minutes=keep_minutes)
 
 
 class Privacy:
@@ -54,10 +55,10 @@ class Privacy:
         self._settings = settings
         self._queue = queue
 
-    def summary(self) -> str:
-        """The text every adapter shows for its privacy command."""
-        return SUMMARY.format(retention=self._settings.output_retention_hours, label=self._settings.label,
-                              photo_kept=photo_kept_text(self._settings.photo_keep_minutes))
+    def summary(self, t: Texts = ENGLISH_TEXTS) -> str:
+        """The text every adapter shows for its privacy command, in the catalogue `t`'s language."""
+        return t.gettext(SUMMARY).format(retention=self._settings.output_retention_hours, label=self._settings.label,
+                                         photo_kept=photo_kept_text(t, self._settings.photo_keep_minutes))
 
     async def forget_me(self, user: UserRef) -> None:
         """Delete everything about the user: rows, photos, videos; a ban alone is kept."""

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from bot import metrics
 from bot.config import Settings
+from bot.i18n import N_
 from bot.queue import joblog
 from bot.queue.protocol import RenderQueue, WorkerFailed
 from bot.service.consent import Consent
@@ -39,8 +40,8 @@ from inference.templates.template import META_FILE as TEMPLATE_META_FILE
 # A second face at least this large next to the largest makes the choice of face a guess (as at template ingest);
 # smaller ones (people in the background) are left as they are.
 SIMILAR_FACE_RATIO = 0.75
-SEVERAL_FACES = ("I see {count} faces of similar size in that photo and can animate only one. "
-                 "Please send a photo where the face to animate is the largest, or crop it.")
+SEVERAL_FACES = N_("I see {count} faces of similar size in that photo and can animate only one. "
+                    "Please send a photo where the face to animate is the largest, or crop it.")
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class Renders:
             job = await Jobs(session).get(job_id)
             owner = await user_row(session, user)
         if job is None or (job.user_id != owner.id and not self._quotas.is_admin(owner)):
-            raise NotAllowed("That is not one of your videos.")
+            raise NotAllowed(N_("That is not one of your videos."))
         return await self._queue.cancel(job_id)
 
     async def cancel_waiting(self, user: UserRef, chat: ChatRef) -> bool | None:
@@ -165,7 +166,7 @@ class Renders:
         except (InputError, WorkerFailed) as error:
             raise BadPhoto(str(error)) from None
         if len(info.face_sides) > 1 and info.face_sides[1] >= SIMILAR_FACE_RATIO * info.face_sides[0]:
-            raise BadPhoto(SEVERAL_FACES.format(count=len(info.face_sides)))
+            raise BadPhoto(SEVERAL_FACES, count=len(info.face_sides))
         async with self._db.transaction() as session:
             owner, where = await user_row(session, user), await chat_row(session, chat)
             reservation = await self._quotas.reserve(session, owner, where)

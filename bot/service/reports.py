@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from bot.config import Settings
+from bot.i18n import N_
 from bot.service.admin import admins_on
 from bot.service.errors import UserFacingError
 from bot.service.identity import UserRef
@@ -10,11 +11,11 @@ from bot.store.models import AuditEntry
 
 # The reasons a report can give, by code (the audit log's detail["reason"]) and as the reporter reads them.
 REASONS = {
-    "no-consent": "Someone's face was used without their consent",
-    "harassment": "It harasses or bullies someone",
-    "sexual": "It is sexual",
-    "deception": "It could deceive people",
-    "other": "Something else",
+    "no-consent": N_("Someone's face was used without their consent"),
+    "harassment": N_("It harasses or bullies someone"),
+    "sexual": N_("It is sexual"),
+    "deception": N_("It could deceive people"),
+    "other": N_("Something else"),
 }
 
 
@@ -28,7 +29,7 @@ class Reports:
     async def report(self, reporter: UserRef, job_id: int, reason: str) -> list[UserRef]:
         """Write the report to the audit log; the bot admins on the reporter's platform, to be told by DM."""
         if reason not in REASONS:
-            raise UserFacingError(f"Please pick one of the reasons: {', '.join(REASONS.values())}.")
+            raise UserFacingError(N_("Please pick one of the reasons: {reasons}."), reasons=", ".join(REASONS.values()))
         async with self._db.transaction() as session:
             session.add(AuditEntry(actor=str(reporter), action="report", target=f"job:{job_id}",
                                    detail={"reason": reason, "platform": reporter.platform}))

@@ -19,6 +19,7 @@ from bot.adapters.discord.endpoints import use_endpoints
 from bot.adapters.discord.info import Info
 from bot.adapters.discord.invite import invite_url
 from bot.adapters.discord.jobs import DiscordFollowers
+from bot.adapters.discord.language import CatalogueTranslator
 from bot.adapters.discord.replies import report_error
 from bot.adapters.discord.sing import Sing
 from bot.adapters.discord.sync import sync_if_changed
@@ -80,6 +81,7 @@ class DiscordAdapter:
         # would pass through from Discord unchanged.
         self._bot.shard_count, _, _ = await self._bot.http.get_bot_gateway()
         log.info("connecting %d Discord shard(s)", self._bot.shard_count)
+        await self._bot.tree.set_translator(CatalogueTranslator())  # command descriptions in each shipped language
         sing = Sing(self._service, self._followers, self._downloads)
         await self._bot.add_cog(sing)
         self._bot.tree.add_command(sing.menu)

@@ -13,6 +13,7 @@ import discord
 from discord.ext import commands
 
 from bot.adapters.discord.identity import PLATFORM, chat_ref, user_ref
+from bot.adapters.discord.language import texts_of
 from bot.adapters.discord.replies import report_error
 from bot.adapters.discord.reply import Reply
 from bot.adapters.messages import (
@@ -27,6 +28,7 @@ from bot.adapters.messages import (
     VIDEO_DELETED,
     report_notice_text,
 )
+from bot.i18n import ENGLISH_TEXTS, Texts
 from bot.service import REPORT_REASONS, CachedRender, MemeService, UserRef
 
 if TYPE_CHECKING:  # jobs -> delivery -> these buttons
@@ -51,7 +53,8 @@ class VideoButtons(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         song = template or await self.service.followups.template_of(job_id) or ""
         titles = {t.slug: t.title for t in await self.service.templates.list()}
-        checking = await interaction.edit_original_response(content=CHECKING_PHOTO, view=None)
+        checking = await interaction.edit_original_response(content=texts_of(interaction).gettext(CHECKING_PHOTO),
+                                                            view=None)
         reply = Reply.to_interaction(interaction, checking.id, titles.get(song, song))
         ticket = await self.service.followups.sing_again(user, chat_ref(interaction), job_id, song, reply.to_json())
         if isinstance(ticket, CachedRender):
@@ -60,20 +63,20 @@ class VideoButtons(commands.Cog):
             self.followers.follow(ticket.job_id, reply)
 
 
-def video_view(job_id: int, requester: int, *, another_song: bool) -> discord.ui.View:
-    """The buttons under a delivered video."""
+def video_view(t: Texts, job_id: int, requester: int, *, another_song: bool) -> discord.ui.View:
+    """The buttons under a delivered video, labelled in the requester's language."""
     view = discord.ui.View(timeout=None)
-    view.add_item(DeleteButton(job_id, requester))
+    view.add_item(DeleteButton(job_id, requester, t))
     if another_song:
-        view.add_item(AnotherSongButton(job_id))
-    view.add_item(ReportButton(job_id))
+        view.add_item(AnotherSongButton(job_id, t))
+    view.add_item(ReportButton(job_id, t))
     return view
 
 
-def try_again_view(job_id: int) -> discord.ui.View:
+def try_again_view(t: Texts, job_id: int) -> discord.ui.View:
     """The button under a failed render's message."""
     view = discord.ui.View(timeout=None)
-    view.add_item(TryAgainButton(job_id))
+    view.add_item(TryAgainButton(job_id, t))
     return view
 
 
@@ -88,8 +91,8 @@ def _cog(interaction: discord.Interaction) -> VideoButtons:
 class DeleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"memebot:vd:(?P<job>\d+):(?P<user>\d+)"):
     """🗑 Delete: the requester, a server member who may manage messages, or a bot admin."""
 
-    def __init__(self, job_id: int, requester: int) -> None:
-        super().__init__(discord.ui.Button(label=DELETE_BUTTON, style=discord.ButtonStyle.secondary,
+    def __init__(self, job_id: int, requester: int, t: Texts = ENGLISH_TEXTS) -> None:
+        super().__init__(discord.ui.Button(label=t.gettext(DELETE_BUTTON), style=discord.ButtonStyle.secondary,
                                            custom_id=f"memebot:vd:{job_id}:{requester}"))
         self.job_id, self.requester = job_id, requester
 
@@ -109,14 +112,14 @@ class DeleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"me
         )
         await interaction.response.defer()
         await interaction.delete_original_response()  # for a button, the message it is on
-        await interaction.followup.send(VIDEO_DELETED, ephemeral=True)
+        await interaction.followup.send(texts_of(interaction).gettext(VIDEO_DELETED), ephemeral=True)
 
 
 class AnotherSongButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"memebot:va:(?P<job>\d+)"):
     """🎶 Another song: the songs, privately, for the photo the service kept."""
 
-    def __init__(self, job_id: int) -> None:
-        super().__init__(discord.ui.Button(label=ANOTHER_SONG_BUTTON, style=discord.ButtonStyle.primary,
+    def __init__(self, job_id: int, t: Texts = ENGLISH_TEXTS) -> None:
+        super().__init__(discord.ui.Button(label=t.gettext(ANOTHER_SONG_BUTTON), style=discord.ButtonStyle.primary,
                                            custom_id=f"memebot:va:{job_id}"))
         self.job_id = job_id
 
@@ -133,9 +136,10 @@ class AnotherSongButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template
         await service.followups.kept_photo(user_ref(interaction.user), self.job_id)
         templates = (await service.templates.list())[:MAX_SONG_OPTIONS]
         view = discord.ui.View(timeout=None)
-        view.add_item(SongSelect(self.job_id, [discord.SelectOption(label=t.title[:100], value=t.slug)
-                                               for t in templates]))
-        await interaction.response.send_message(PICK_ANOTHER_SONG, view=view, ephemeral=True)
+        view.add_item(SongSelect(self.job_id, [discord.SelectOption(label=song.title[:100], value=song.slug)
+                                               for song in templates]))
+        await interaction.response.send_message(texts_of(interaction).gettext(PICK_ANOTHER_SONG), view=view,
+                                                ephemeral=True)
 
 
 class SongSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"memebot:vs:(?P<job>\d+)"):
@@ -160,8 +164,8 @@ class SongSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"meme
 class TryAgainButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"memebot:vt:(?P<job>\d+)"):
     """↻ Try again: the same photo and song."""
 
-    def __init__(self, job_id: int) -> None:
-        super().__init__(discord.ui.Button(label=TRY_AGAIN_BUTTON, style=discord.ButtonStyle.primary,
+    def __init__(self, job_id: int, t: Texts = ENGLISH_TEXTS) -> None:
+        super().__init__(discord.ui.Button(label=t.gettext(TRY_AGAIN_BUTTON), style=discord.ButtonStyle.primary,
                                            custom_id=f"memebot:vt:{job_id}"))
         self.job_id = job_id
 
@@ -180,8 +184,8 @@ class TryAgainButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"
 class ReportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"memebot:vr:(?P<job>\d+)"):
     """⚠ Report: anyone who sees the video; the reasons are asked privately."""
 
-    def __init__(self, job_id: int) -> None:
-        super().__init__(discord.ui.Button(label=REPORT_BUTTON, style=discord.ButtonStyle.danger,
+    def __init__(self, job_id: int, t: Texts = ENGLISH_TEXTS) -> None:
+        super().__init__(discord.ui.Button(label=t.gettext(REPORT_BUTTON), style=discord.ButtonStyle.danger,
                                            custom_id=f"memebot:vr:{job_id}"))
         self.job_id = job_id
 
@@ -194,10 +198,11 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"me
         await _answering(interaction, self._press(interaction))
 
     async def _press(self, interaction: discord.Interaction) -> None:
+        t = texts_of(interaction)
         view = discord.ui.View(timeout=None)
-        view.add_item(ReasonSelect(self.job_id, [discord.SelectOption(label=text, value=code)
+        view.add_item(ReasonSelect(self.job_id, [discord.SelectOption(label=t.gettext(text), value=code)
                                                  for code, text in REPORT_REASONS.items()]))
-        await interaction.response.send_message(REPORT_QUESTION, view=view, ephemeral=True)
+        await interaction.response.send_message(t.gettext(REPORT_QUESTION), view=view, ephemeral=True)
 
 
 class ReasonSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"memebot:rr:(?P<job>\d+)"):
@@ -218,9 +223,10 @@ class ReasonSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"me
     async def _press(self, interaction: discord.Interaction) -> None:
         reason, reporter = _picked(interaction), user_ref(interaction.user)
         admins = await _cog(interaction).service.reports.report(reporter, self.job_id, reason)
-        await interaction.response.edit_message(content=REPORTED, view=None)
+        await interaction.response.edit_message(content=texts_of(interaction).gettext(REPORTED), view=None)
         where = f"Discord channel <#{interaction.channel_id}>"
-        notice = report_notice_text(reporter, self.job_id, REPORT_REASONS[reason], where)
+        # The admins' languages are unknown here: they read the notice in English.
+        notice = report_notice_text(ENGLISH_TEXTS, reporter, self.job_id, REPORT_REASONS[reason], where)
         for admin in admins:
             try:
                 await (await interaction.client.create_dm(discord.Object(int(admin.id)))).send(notice)

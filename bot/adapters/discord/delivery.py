@@ -9,6 +9,7 @@ import discord
 from bot.adapters.discord.buttons import try_again_view, video_view
 from bot.adapters.discord.reply import Reply
 from bot.adapters.messages import done_text, status_text, video_too_large_text
+from bot.i18n import N_
 from bot.queue import Failed, Finished, JobEvent, Progress
 from bot.service import MemeService
 
@@ -17,8 +18,8 @@ log = logging.getLogger(__name__)
 # Discord's upload limit in a DM with the bot, where no server boost applies.
 DM_UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024
 VIDEO_FILENAME = "memebot.mp4"
-LATE_NOTE = "This takes longer than Discord lets me update this message: I'll post the video here and mention you."
-LATE_DELIVERY_NOTE = "(too late to reply to your command, so here it is)"
+LATE_NOTE = N_("This takes longer than Discord lets me update this message: I'll post the video here and mention you.")
+LATE_DELIVERY_NOTE = N_("(too late to reply to your command, so here it is)")
 
 
 class Delivery:
@@ -43,9 +44,10 @@ class Delivery:
         """Edit the private message, unless the token is too close to expiring."""
         if not self._reply.token_alive():
             return
-        text = status_text(event, self._reply.template_title)
+        t = self._reply.texts
+        text = status_text(t, event, self._reply.template_title)
         if isinstance(event, Progress) and event.eta_seconds and not self._reply.token_alive(event.eta_seconds):
-            text += f"\n{LATE_NOTE}"
+            text += f"\n{t.gettext(LATE_NOTE)}"
         await self._webhook.edit_message(self._reply.message_id, content=text, view=None)
 
     async def deliver(self, event: JobEvent) -> None:
@@ -54,8 +56,10 @@ class Delivery:
             await self.send_video(event.output, event.job_id)
         else:
             try_again = isinstance(event, Failed) and self._service.followups.photos_kept
-            await self._send(status_text(event, self._reply.template_title), None, late=not self._reply.token_alive(),
-                             view=try_again_view(event.job_id) if try_again else None)
+            t = self._reply.texts
+            view = try_again_view(t, event.job_id) if try_again else None
+            await self._send(status_text(t, event, self._reply.template_title), None,
+                             late=not self._reply.token_alive(), view=view)
 
     async def send_video(self, output: Path, job_id: int) -> None:
         """Post the job's video publicly with its buttons, shrunk if it exceeds the upload limit, or say privately
@@ -64,12 +68,13 @@ class Delivery:
         # A late video may end up in a DM, where no server boost raises the limit.
         limit = min(self._reply.upload_limit, DM_UPLOAD_LIMIT_BYTES) if late else self._reply.upload_limit
         video = await self._service.renders.fit_to_upload(output, limit, self._scratch)
+        t = self._reply.texts
         try:
             if video is None:
-                await self._send(video_too_large_text(output.stat().st_size, limit), None, late)
+                await self._send(video_too_large_text(t, output.stat().st_size, limit), None, late)
             else:
-                buttons = video_view(job_id, self._reply.user_id, another_song=self._service.followups.photos_kept)
-                await self._send(done_text(self._reply.template_title, self._service.settings.label), video, late,
+                buttons = video_view(t, job_id, self._reply.user_id, another_song=self._service.followups.photos_kept)
+                await self._send(done_text(t, self._reply.template_title, self._service.settings.label), video, late,
                                  view=buttons)
         finally:
             if video not in (None, output):
@@ -90,7 +95,7 @@ class Delivery:
             log.warning("could not update the status message of user %s", self._reply.user_id, exc_info=True)
 
     async def _send_late(self, text: str, video: Path | None, view: discord.ui.View | None) -> None:
-        content = f"<@{self._reply.user_id}> {text} {LATE_DELIVERY_NOTE}"
+        content = f"<@{self._reply.user_id}> {text} {self._reply.texts.gettext(LATE_DELIVERY_NOTE)}"
         mention_only_them = discord.AllowedMentions(users=[discord.Object(self._reply.user_id)])
         channel = self._client.get_partial_messageable(self._reply.channel_id)
         try:

@@ -6,6 +6,7 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.adapters.discord.language import texts_of
 from bot.adapters.messages import SOMETHING_WENT_WRONG
 from bot.service import UserFacingError
 
@@ -23,11 +24,12 @@ async def say_privately(interaction: discord.Interaction, text: str) -> None:
 async def report_error(interaction: discord.Interaction, error: Exception) -> None:
     """Tell the user why a command or button failed: the service's own words, or an apology for a bug (logged)."""
     cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+    t = texts_of(interaction)
     if isinstance(cause, UserFacingError):
-        text = cause.message
+        text = cause.text(t)
     else:
         log.error("interaction %s of user %s failed", interaction.id, interaction.user.id, exc_info=cause)
-        text = SOMETHING_WENT_WRONG
+        text = t.gettext(SOMETHING_WENT_WRONG)
     try:
         await say_privately(interaction, text)
     except discord.HTTPException:  # e.g. the interaction expired; nothing else to tell

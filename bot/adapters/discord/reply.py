@@ -7,6 +7,8 @@ from typing import Any
 
 import discord
 
+from bot.i18n import ENGLISH, Texts, language_of, texts
+
 # Time to upload a video before the interaction token dies: later than this, the token is not trusted.
 TOKEN_MARGIN = timedelta(minutes=1)
 
@@ -22,6 +24,11 @@ class Reply:
     expires_at: datetime
     upload_limit: int
     template_title: str
+    language: str = ENGLISH  # the user's, for the texts (jobs stored before languages have none)
+
+    @property
+    def texts(self) -> Texts:
+        return texts(self.language)
 
     @classmethod
     def to_interaction(cls, interaction: discord.Interaction, message_id: int, template_title: str) -> Reply:
@@ -35,6 +42,7 @@ class Reply:
             expires_at=interaction.expires_at,
             upload_limit=interaction.filesize_limit,
             template_title=template_title,
+            language=language_of(interaction.locale.value),
         )
 
     def token_alive(self, seconds_from_now: float = 0.0) -> bool:

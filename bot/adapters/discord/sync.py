@@ -12,15 +12,19 @@ log = logging.getLogger(__name__)
 SYNCED_COMMANDS_FILE = "synced-commands.sha256"
 
 
-def commands_digest(tree: app_commands.CommandTree, application_id: int) -> str:
-    """A hash of exactly what a sync would send, for this application."""
-    payload = {"application": application_id, "commands": [command.to_dict(tree) for command in tree.get_commands()]}
+async def commands_digest(tree: app_commands.CommandTree, application_id: int) -> str:
+    """A hash of exactly what a sync would send (translations included, as `tree.sync` makes them), for this
+    application."""
+    translator = tree.translator
+    commands = [await command.get_translated_payload(tree, translator) if translator else command.to_dict(tree)
+                for command in tree.get_commands()]
+    payload = {"application": application_id, "commands": commands}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 async def sync_if_changed(tree: app_commands.CommandTree, application_id: int, state_dir: Path) -> bool:
     """Sync the global commands unless this exact set was synced before; whether it synced."""
-    digest = commands_digest(tree, application_id)
+    digest = await commands_digest(tree, application_id)
     stored = state_dir / SYNCED_COMMANDS_FILE
     if stored.is_file() and stored.read_text().strip() == digest:
         log.info("slash commands unchanged since the last sync; not syncing")

@@ -23,30 +23,32 @@ from bot.adapters.telegram.captions import caption_command
 from bot.adapters.telegram.context import MemeContext
 from bot.adapters.telegram.files import clip_in, downloaded
 from bot.adapters.telegram.identity import PLATFORM, chat_ref, user_ref
+from bot.adapters.telegram.language import texts_of
 from bot.adapters.telegram.parts import chat_of, message_of, sender_of
 from bot.adapters.telegram.sing import SING
+from bot.i18n import N_, Texts
 from bot.service import NotAllowed, UserFacingError, UserRef
 
 ADD_TEMPLATE_SYNTAX = '/addtemplate NAME ["TITLE"] [START] [END]'
-ADD_TEMPLATE_USAGE = (
-    f"Send a video with the caption {ADD_TEMPLATE_SYNTAX}, or reply to a video with it, e.g.\n"
+ADD_TEMPLATE_USAGE = N_(
+    "Send a video with the caption {syntax}, or reply to a video with it, e.g.\n"
     '/addtemplate baka-mitai "Baka Mitai" 12.5 27\n'
     "NAME: lowercase letters, digits and dashes. START and END cut the clip, in seconds or m:ss. "
     "Put a title that has numbers in it in quotes."
 )
-TARGET_USAGE = "Reply to a message of the person, or give their user id: /{command} USER_ID."
-SET_LIMIT_USAGE = (
+TARGET_USAGE = N_("Reply to a message of the person, or give their user id: /{command} USER_ID.")
+SET_LIMIT_USAGE = N_(
     "/setlimit N in a reply to someone, /setlimit USER_ID N, or /setlimit chat N for this chat. "
     "N is videos a day: 0 for unlimited, or default."
 )
-GROUPS_ONLY = "That works in group chats: it switches me off or on for everyone there."
-ADMIN_HELP = (
+GROUPS_ONLY = N_("That works in group chats: it switches me off or on for everyone there.")
+ADMIN_HELP = N_(
     "Admin commands:\n"
-    f"• a video with the caption {ADD_TEMPLATE_SYNTAX} — add a song, e.g. "
+    "• a video with the caption {syntax} — add a song, e.g. "
     '/addtemplate baka-mitai "Baka Mitai" 12.5 27 (times in seconds or m:ss; quote a title that has numbers)\n'
     "• /removetemplate NAME — remove a song an admin added\n"
     "• /ban, /unban — in a reply to the person, or with their user id\n"
-    f"• {SET_LIMIT_USAGE}"
+    "• {set_limit}"
 )
 CHAT_ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 TIME = re.compile(r"(?:(\d+):)?(\d+(?:\.\d+)?)")
@@ -67,10 +69,10 @@ def parse_template_spec(text: str) -> TemplateSpec:
     try:
         slug, *rest = shlex.split(text)
     except ValueError:  # nothing given, or an unclosed quote
-        raise UserFacingError(ADD_TEMPLATE_USAGE) from None
+        raise _add_template_usage() from None
     times = [seconds for word in rest if (seconds := _seconds(word)) is not None]
     if len(times) > 2:
-        raise UserFacingError(ADD_TEMPLATE_USAGE)
+        raise _add_template_usage()
     title = " ".join(word for word in rest if _seconds(word) is None)
     start, end = [*times, None, None][:2]
     return TemplateSpec(slug.lower(), title or None, start, end)
@@ -99,7 +101,7 @@ async def add_template_command(update: Update, context: MemeContext) -> None:
     clip_message = message.reply_to_message
     if clip_message is None:
         _admin(sender_of(update), context)  # only admins learn how it works
-        raise UserFacingError(ADD_TEMPLATE_USAGE)
+        raise _add_template_usage()
     assert message.text is not None, "CommandHandler takes only text messages"
     _, *spec_text = message.text.split(maxsplit=1)
     await add_template(context, clip_message, sender_of(update), spec_text[0] if spec_text else "")
@@ -111,7 +113,8 @@ async def add_template(context: MemeContext, clip_message: Message, admin: User,
     spec = parse_template_spec(spec_text)
     clip = clip_in(clip_message)
     if clip is None:
-        raise UserFacingError(ADD_TEMPLATE_USAGE)
+        raise _add_template_usage()
+    t = texts_of(admin)
     status = await clip_message.reply_text(ingest_status_text(spec.slug, "downloading", 0.0), do_quote=True)
     try:
         async with (
@@ -122,9 +125,9 @@ async def add_template(context: MemeContext, clip_message: Message, admin: User,
                 actor, spec.slug, path, title=spec.title, start=spec.start, end=spec.end, progress=progress.report
             )
     except UserFacingError as refusal:
-        await status.edit_text(refusal.message)
+        await status.edit_text(refusal.text(t))
         return
-    await status.edit_text(template_added_text(added, SING))
+    await status.edit_text(template_added_text(t, added, SING))
 
 
 async def remove_template_command(update: Update, context: MemeContext) -> None:
@@ -132,10 +135,10 @@ async def remove_template_command(update: Update, context: MemeContext) -> None:
     actor = _admin(sender_of(update), context)
     args = context.args or []
     if len(args) != 1:
-        raise UserFacingError("Say which song: /removetemplate NAME.")
+        raise UserFacingError(N_("Say which song: /removetemplate NAME."))
     slug = args[0].lower()
     await context.service.admin.remove_template(actor, slug)
-    await message_of(update).reply_text(template_removed_text(slug))
+    await message_of(update).reply_text(template_removed_text(texts_of(sender_of(update)), slug))
 
 
 async def switch_on(update: Update, context: MemeContext) -> None:
@@ -161,16 +164,17 @@ async def unban_command(update: Update, context: MemeContext) -> None:
 async def set_limit_command(update: Update, context: MemeContext) -> None:
     """/setlimit [USER_ID | chat] N: a daily limit for a person or this chat."""
     actor = _admin(sender_of(update), context)
+    t = texts_of(sender_of(update))
     args = context.args or []
     if args and args[0].lower() == "chat":
         limit = _daily_limit(args[1:])
         await context.service.admin.set_chat_limit(actor, chat_ref(chat_of(update)), limit)
-        await message_of(update).reply_text(limit_text("This chat", limit))
+        await message_of(update).reply_text(limit_text(t, t.gettext("This chat"), limit))
         return
     target, rest = _target(message_of(update), args, "setlimit")
     limit = _daily_limit(rest)
     await context.service.admin.set_user_limit(actor, target, limit)
-    await message_of(update).reply_text(limit_text(str(target), limit))
+    await message_of(update).reply_text(limit_text(t, str(target), limit))
 
 
 async def _switch(update: Update, context: MemeContext, *, enabled: bool) -> None:
@@ -181,14 +185,14 @@ async def _switch(update: Update, context: MemeContext, *, enabled: bool) -> Non
     await context.service.admin.set_chat_enabled(
         user_ref(user), chat_ref(chat), enabled, actor_is_chat_admin=member.status in CHAT_ADMIN_STATUSES
     )
-    await message_of(update).reply_text(chat_switched_text(enabled))
+    await message_of(update).reply_text(chat_switched_text(texts_of(user), enabled))
 
 
 async def _set_banned(update: Update, context: MemeContext, *, banned: bool) -> None:
     actor = _admin(sender_of(update), context)
     target, _ = _target(message_of(update), context.args or [], "ban" if banned else "unban")
     await (context.service.admin.ban if banned else context.service.admin.unban)(actor, target)
-    await message_of(update).reply_text(ban_text(target, banned))
+    await message_of(update).reply_text(ban_text(texts_of(sender_of(update)), target, banned))
 
 
 def _admin(user: User, context: MemeContext) -> UserRef:
@@ -206,7 +210,7 @@ def _target(message: Message, args: list[str], command: str) -> tuple[UserRef, l
         return user_ref(replied.from_user), args
     if args and args[0].isdigit():
         return UserRef(PLATFORM, args[0]), args[1:]
-    raise UserFacingError(TARGET_USAGE.format(command=command))
+    raise UserFacingError(TARGET_USAGE, command=command)
 
 
 def _daily_limit(args: list[str]) -> int | None:
@@ -215,6 +219,15 @@ def _daily_limit(args: list[str]) -> int | None:
     if len(args) == 1 and args[0].isdigit():
         return int(args[0])
     raise UserFacingError(SET_LIMIT_USAGE)
+
+
+def _add_template_usage() -> UserFacingError:
+    return UserFacingError(ADD_TEMPLATE_USAGE, syntax=ADD_TEMPLATE_SYNTAX)
+
+
+def admin_help(t: Texts) -> str:
+    """The admin commands, in the help of bot admins."""
+    return t.gettext(ADMIN_HELP).format(syntax=ADD_TEMPLATE_SYNTAX, set_limit=t.gettext(SET_LIMIT_USAGE))
 
 
 _ADD_TEMPLATE_CAPTION = filters.CaptionRegex(r"^/addtemplate(@\w+)?(\s|$)")

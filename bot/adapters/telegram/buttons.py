@@ -13,6 +13,8 @@ from bot.adapters.messages import (
     REPORT_BUTTON,
     TRY_AGAIN_BUTTON,
 )
+from bot.adapters.telegram.language import texts_of
+from bot.i18n import N_, Texts
 from bot.service import REPORT_REASONS, TemplateInfo
 
 # Telegram allows 64 bytes of callback data: short prefixes leave room for a user id and a 40-letter slug.
@@ -20,7 +22,7 @@ PICK_SONG = re.compile(r"^p:(\d+):([a-z0-9-]+)$")
 SONGS_PAGE = re.compile(r"^pp:(\d+):(\d+)$")  # owner, page
 # A keyboard this tall still fits a phone's screen; more songs are paged, one readable title per row.
 SONGS_PER_PAGE = 8
-PREVIOUS_PAGE, NEXT_PAGE = "◂ Back", "More ▸"
+PREVIOUS_PAGE, NEXT_PAGE = N_("◂ Back"), N_("More ▸")
 ANSWER_CONSENT = re.compile(r"^c:(\d+):([a-z0-9-]+):([yn])$")
 CONFIRM_FORGET = re.compile(r"^f:(\d+):([yn])$")
 MORE_TEMPLATES = re.compile(r"^tl:(\d+)$")  # the page of /templates to show
@@ -34,51 +36,52 @@ REPORT_VIDEO = re.compile(r"^vr:(\d+)$")
 REPORT_REASON = re.compile(r"^rr:(\d+):([a-z-]+)$")
 
 
-def songs_keyboard(owner: int, templates: list[TemplateInfo], page: int = 0) -> InlineKeyboardMarkup:
+def songs_keyboard(t: Texts, owner: int, templates: list[TemplateInfo], page: int = 0) -> InlineKeyboardMarkup:
     """One button per song, a page at a time."""
-    return _paged([InlineKeyboardButton(t.title, callback_data=f"p:{owner}:{t.slug}") for t in templates],
+    return _paged(t, [InlineKeyboardButton(song.title, callback_data=f"p:{owner}:{song.slug}") for song in templates],
                   page, f"pp:{owner}")
 
 
-def more_templates_keyboard(page: int) -> InlineKeyboardMarkup:
+def more_templates_keyboard(t: Texts, page: int) -> InlineKeyboardMarkup:
     """The button to the next page of /templates."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(MORE_SONGS_BUTTON, callback_data=f"tl:{page}")]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t.gettext(MORE_SONGS_BUTTON), callback_data=f"tl:{page}")]])
 
 
-def video_keyboard(job_id: int, requester: int, *, another_song: bool) -> InlineKeyboardMarkup:
+def video_keyboard(t: Texts, job_id: int, requester: int, *, another_song: bool) -> InlineKeyboardMarkup:
     """Delete, Another song (while the photo is kept) and Report, under a delivered video."""
-    buttons = [InlineKeyboardButton(DELETE_BUTTON, callback_data=f"vd:{job_id}:{requester}")]
+    buttons = [InlineKeyboardButton(t.gettext(DELETE_BUTTON), callback_data=f"vd:{job_id}:{requester}")]
     if another_song:
-        buttons.append(InlineKeyboardButton(ANOTHER_SONG_BUTTON, callback_data=f"va:{job_id}"))
-    buttons.append(InlineKeyboardButton(REPORT_BUTTON, callback_data=f"vr:{job_id}"))
+        buttons.append(InlineKeyboardButton(t.gettext(ANOTHER_SONG_BUTTON), callback_data=f"va:{job_id}"))
+    buttons.append(InlineKeyboardButton(t.gettext(REPORT_BUTTON), callback_data=f"vr:{job_id}"))
     return InlineKeyboardMarkup([buttons])
 
 
-def another_song_keyboard(job_id: int, templates: list[TemplateInfo], page: int = 0) -> InlineKeyboardMarkup:
+def another_song_keyboard(
+    t: Texts, job_id: int, templates: list[TemplateInfo], page: int = 0
+) -> InlineKeyboardMarkup:
     """One button per song, for the photo of an earlier job, a page at a time."""
-    return _paged([InlineKeyboardButton(t.title, callback_data=f"vs:{job_id}:{t.slug}") for t in templates],
-                  page, f"vp:{job_id}")
+    return _paged(t, [InlineKeyboardButton(song.title, callback_data=f"vs:{job_id}:{song.slug}")
+                      for song in templates], page, f"vp:{job_id}")
 
 
-def _paged(songs: list[InlineKeyboardButton], page: int, turn: str) -> InlineKeyboardMarkup:
+def _paged(t: Texts, songs: list[InlineKeyboardButton], page: int, turn: str) -> InlineKeyboardMarkup:
     """A page of song buttons, one a row, with Back and More (callback data `<turn>:<page>`) where there are."""
     rows = [[song] for song in songs[page * SONGS_PER_PAGE:(page + 1) * SONGS_PER_PAGE]]
-    pages = [InlineKeyboardButton(PREVIOUS_PAGE, callback_data=f"{turn}:{page - 1}")] if page > 0 else []
+    pages = [InlineKeyboardButton(t.gettext(PREVIOUS_PAGE), callback_data=f"{turn}:{page - 1}")] if page > 0 else []
     if len(songs) > (page + 1) * SONGS_PER_PAGE:
-        pages.append(InlineKeyboardButton(NEXT_PAGE, callback_data=f"{turn}:{page + 1}"))
+        pages.append(InlineKeyboardButton(t.gettext(NEXT_PAGE), callback_data=f"{turn}:{page + 1}"))
     return InlineKeyboardMarkup(rows + [pages] if pages else rows)
 
 
-def try_again_keyboard(job_id: int) -> InlineKeyboardMarkup:
+def try_again_keyboard(t: Texts, job_id: int) -> InlineKeyboardMarkup:
     """Try again, under a failed render's message."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(TRY_AGAIN_BUTTON, callback_data=f"vt:{job_id}")]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t.gettext(TRY_AGAIN_BUTTON), callback_data=f"vt:{job_id}")]])
 
 
-def report_keyboard(job_id: int) -> InlineKeyboardMarkup:
+def report_keyboard(t: Texts, job_id: int) -> InlineKeyboardMarkup:
     """One button per reason a video can be reported for."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(text, callback_data=f"rr:{job_id}:{code}")] for code, text in REPORT_REASONS.items()]
-    )
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t.gettext(text), callback_data=f"rr:{job_id}:{code}")]
+                                 for code, text in REPORT_REASONS.items()])
 
 
 def reported_job(markup: InlineKeyboardMarkup | None) -> int | None:
@@ -90,26 +93,26 @@ def reported_job(markup: InlineKeyboardMarkup | None) -> int | None:
     return None
 
 
-def consent_keyboard(owner: int, slug: str) -> InlineKeyboardMarkup:
+def consent_keyboard(t: Texts, owner: int, slug: str) -> InlineKeyboardMarkup:
     """Accept or Decline the consent statement, remembering the song picked."""
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton("✅ I accept", callback_data=f"c:{owner}:{slug}:y"),
-        InlineKeyboardButton("✖️ Decline", callback_data=f"c:{owner}:{slug}:n"),
+        InlineKeyboardButton(t.gettext("✅ I accept"), callback_data=f"c:{owner}:{slug}:y"),
+        InlineKeyboardButton(t.gettext("✖️ Decline"), callback_data=f"c:{owner}:{slug}:n"),
     ]])
 
 
-def forget_keyboard(owner: int) -> InlineKeyboardMarkup:
+def forget_keyboard(t: Texts, owner: int) -> InlineKeyboardMarkup:
     """Confirm or call off forgetting the user."""
     return InlineKeyboardMarkup([[
-        InlineKeyboardButton("🗑 Yes, forget me", callback_data=f"f:{owner}:y"),
-        InlineKeyboardButton("Keep it", callback_data=f"f:{owner}:n"),
+        InlineKeyboardButton(t.gettext("🗑 Yes, forget me"), callback_data=f"f:{owner}:y"),
+        InlineKeyboardButton(t.gettext("Keep it"), callback_data=f"f:{owner}:n"),
     ]])
 
 
 async def pressed_by_owner(query: CallbackQuery, owner: str) -> bool:
     """Answer the button press; False (with a notice to the presser) if someone else's buttons were pressed."""
     if str(query.from_user.id) != owner:
-        await query.answer(NOT_YOUR_BUTTONS, show_alert=True)
+        await query.answer(texts_of(query.from_user).gettext(NOT_YOUR_BUTTONS), show_alert=True)
         return False
     await query.answer()
     return True

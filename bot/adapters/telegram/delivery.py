@@ -18,6 +18,7 @@ from bot.adapters.messages import done_text, label_note, status_text, video_too_
 from bot.adapters.telegram.buttons import try_again_keyboard, video_keyboard
 from bot.adapters.telegram.identity import PLATFORM
 from bot.adapters.telegram.limits import FileLimits
+from bot.i18n import ENGLISH, Texts, texts
 from bot.queue import Failed, Finished, JobEvent
 from bot.service import MemeService
 
@@ -36,6 +37,11 @@ class StatusMessage:
     photo_message_id: int
     user_id: int
     title: str
+    language: str = ENGLISH  # the requester's, for the texts (jobs stored before languages have none)
+
+    @property
+    def texts(self) -> Texts:
+        return texts(self.language)
 
     def as_reply_to(self) -> dict[str, Any]:
         return asdict(self)
@@ -68,16 +74,17 @@ class Deliveries(JobFollowers[StatusMessage]):
         status = _StatusEditor(self._bot, where)
         video = await self._service.renders.fit_to_upload(output, self._limits.upload_bytes, self._scratch)
         if video is None:
-            await status.show(video_too_large_text(output.stat().st_size, self._limits.upload_bytes), final=True)
+            await status.show(video_too_large_text(where.texts, output.stat().st_size, self._limits.upload_bytes),
+                              final=True)
             return
         try:
             async with _showing(self._bot, where.chat_id, ChatAction.UPLOAD_VIDEO):
                 await self._bot.send_video(
                     where.chat_id,
                     video,
-                    caption=label_note(self._service.settings.label),
+                    caption=label_note(where.texts, self._service.settings.label),
                     supports_streaming=True,
-                    reply_markup=video_keyboard(job_id, where.user_id,
+                    reply_markup=video_keyboard(where.texts, job_id, where.user_id,
                                                 another_song=self._service.followups.photos_kept),
                     reply_parameters=ReplyParameters(where.photo_message_id, allow_sending_without_reply=True),
                 )
@@ -87,7 +94,7 @@ class Deliveries(JobFollowers[StatusMessage]):
         finally:
             if video != output:
                 video.unlink(missing_ok=True)
-        await status.show(done_text(where.title, self._service.settings.label), final=True)
+        await status.show(done_text(where.texts, where.title, self._service.settings.label), final=True)
 
 
 class _JobDelivery:
@@ -103,14 +110,15 @@ class _JobDelivery:
         self._try_again = try_again
 
     async def show_status(self, event: JobEvent) -> None:
-        await self._status.show(status_text(event, self._where.title))
+        await self._status.show(status_text(self._where.texts, event, self._where.title))
 
     async def deliver(self, event: JobEvent) -> None:
         if isinstance(event, Finished):
             await self._send_video(self._where, event.output, event.job_id)
         else:
-            buttons = try_again_keyboard(event.job_id) if isinstance(event, Failed) and self._try_again else None
-            await self._status.show(status_text(event, self._where.title), final=True, buttons=buttons)
+            t = self._where.texts
+            buttons = try_again_keyboard(t, event.job_id) if isinstance(event, Failed) and self._try_again else None
+            await self._status.show(status_text(t, event, self._where.title), final=True, buttons=buttons)
 
 
 class _StatusEditor:

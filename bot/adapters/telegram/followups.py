@@ -17,7 +17,9 @@ from bot.adapters.telegram.buttons import (
 from bot.adapters.telegram.context import MemeContext
 from bot.adapters.telegram.delivery import StatusMessage
 from bot.adapters.telegram.identity import PLATFORM, chat_ref, user_ref
+from bot.adapters.telegram.language import texts_of
 from bot.adapters.telegram.parts import match_of, query_of
+from bot.i18n import language_of
 from bot.service import CachedRender, UserFacingError, UserRef
 
 
@@ -36,24 +38,25 @@ async def delete_pressed(update: Update, context: MemeContext) -> None:
             user_ref(presser), UserRef(PLATFORM, requester), int(job_id), presser_is_chat_admin=is_chat_admin
         )
     except UserFacingError as refusal:
-        await query.answer(refusal.message, show_alert=True)
+        await query.answer(refusal.text(texts_of(presser)), show_alert=True)
         return
     await video.delete()
-    await query.answer(VIDEO_DELETED)
+    await query.answer(texts_of(presser).gettext(VIDEO_DELETED))
 
 
 async def another_song_pressed(update: Update, context: MemeContext) -> None:
     """🎶 Another song: the songs again, under the video, for the photo the service kept."""
     query = query_of(update)
+    t = texts_of(query.from_user)
     job_id = int(match_of(context).group(1))
     try:
         await context.service.followups.kept_photo(user_ref(query.from_user), job_id)
     except UserFacingError as refusal:
-        await query.answer(refusal.message, show_alert=True)
+        await query.answer(refusal.text(t), show_alert=True)
         return
     await query.answer()
-    keyboard = another_song_keyboard(job_id, await context.service.templates.list())
-    await _message_of(query.message).reply_text(PICK_ANOTHER_SONG, reply_markup=keyboard, do_quote=True)
+    keyboard = another_song_keyboard(t, job_id, await context.service.templates.list())
+    await _message_of(query.message).reply_text(t.gettext(PICK_ANOTHER_SONG), reply_markup=keyboard, do_quote=True)
 
 
 async def another_songs_page(update: Update, context: MemeContext) -> None:
@@ -61,7 +64,8 @@ async def another_songs_page(update: Update, context: MemeContext) -> None:
     query = query_of(update)
     job_id, page = (int(group) for group in match_of(context).groups())
     await query.answer()
-    await query.edit_message_reply_markup(another_song_keyboard(job_id, await context.service.templates.list(), page))
+    templates = await context.service.templates.list()
+    await query.edit_message_reply_markup(another_song_keyboard(texts_of(query.from_user), job_id, templates, page))
 
 
 async def song_picked_again(update: Update, context: MemeContext) -> None:
@@ -77,31 +81,33 @@ async def try_again_pressed(update: Update, context: MemeContext) -> None:
 
 async def button_expired(update: Update, context: MemeContext) -> None:
     """A button this version of the bot no longer knows."""
-    await query_of(update).answer(BUTTON_EXPIRED, show_alert=True)
+    query = query_of(update)
+    await query.answer(texts_of(query.from_user).gettext(BUTTON_EXPIRED), show_alert=True)
 
 
 async def _sing_again(update: Update, context: MemeContext, job_id: int, slug: str | None) -> None:
     query = query_of(update)
+    t = texts_of(query.from_user)
     status = _message_of(query.message)
     service = context.service
     try:
         await service.followups.kept_photo(user_ref(query.from_user), job_id)  # before the message changes
     except UserFacingError as refusal:
-        await query.answer(refusal.message, show_alert=True)
+        await query.answer(refusal.text(t), show_alert=True)
         return
     await query.answer()
     song = slug or await service.followups.template_of(job_id) or ""
     titles = {template.slug: template.title for template in await service.templates.list()}
     replied = status.reply_to_message  # the photo, or the video it sang: the new video replies to it too
     where = StatusMessage(status.chat_id, status.message_id, (replied or status).message_id, query.from_user.id,
-                          titles.get(song, song))
-    await status.edit_text(CHECKING_PHOTO)
+                          titles.get(song, song), language_of(query.from_user.language_code))
+    await status.edit_text(t.gettext(CHECKING_PHOTO))
     try:
         outcome = await service.followups.sing_again(
             user_ref(query.from_user), chat_ref(status.chat), job_id, song, where.as_reply_to()
         )
     except UserFacingError as refusal:
-        await status.edit_text(refusal.message)
+        await status.edit_text(refusal.text(t))
         return
     if isinstance(outcome, CachedRender):
         await context.deliveries.send_video(where, outcome.output, outcome.job_id)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from bot.adapters.messages import MB, size_text
 from bot.config import DEFAULT_TELEGRAM_API_URL
+from bot.i18n import N_
 from bot.service import UserFacingError
 
 # https://core.telegram.org/bots/api#getfile and #sending-files (Telegram says "MB"; decimal is the safe reading).
@@ -36,7 +37,5 @@ class FileTooLarge(UserFacingError):
     """A file the bot may not download from Telegram."""
 
     def __init__(self, limit_bytes: int) -> None:
-        super().__init__(
-            f"That file is larger than the {size_text(limit_bytes)} Telegram lets me download; "
-            "please send a smaller one."
-        )
+        super().__init__(N_("That file is larger than the {limit} Telegram lets me download; please send a smaller "
+                            "one."), limit=size_text(limit_bytes))

@@ -27,7 +27,9 @@ from bot.adapters.telegram.context import MemeContext
 from bot.adapters.telegram.delivery import StatusMessage
 from bot.adapters.telegram.files import downloaded, photo_in
 from bot.adapters.telegram.identity import chat_ref, user_ref
+from bot.adapters.telegram.language import texts_of
 from bot.adapters.telegram.parts import match_of, message_of, query_of, sender_of
+from bot.i18n import language_of
 from bot.service import CachedRender, ConsentRequired, PhotoTooLarge, UserFacingError
 
 SING = "/sing"
@@ -48,7 +50,7 @@ async def sing_command(update: Update, context: MemeContext) -> None:
     message = message_of(update)
     photo_message = message.reply_to_message
     if photo_message is None or photo_in(photo_message) is None:
-        await message.reply_text(sing_usage_text(SING))
+        await message.reply_text(sing_usage_text(texts_of(sender_of(update)), SING))
         return
     await _sing_or_offer(context, photo_message, sender_of(update), context.args or [])
 
@@ -67,7 +69,8 @@ async def songs_page(update: Update, context: MemeContext) -> None:
     owner, page = match_of(context).groups()
     if await pressed_by_owner(query, owner):
         templates = await context.service.templates.list()
-        await query.edit_message_reply_markup(songs_keyboard(int(owner), templates, int(page)))
+        keyboard = songs_keyboard(texts_of(query.from_user), int(owner), templates, int(page))
+        await query.edit_message_reply_markup(keyboard)
 
 
 async def consent_answered(update: Update, context: MemeContext) -> None:
@@ -77,7 +80,7 @@ async def consent_answered(update: Update, context: MemeContext) -> None:
     if not await pressed_by_owner(query, owner):
         return
     if answer == "n":
-        await query.edit_message_text(CONSENT_DECLINED)
+        await query.edit_message_text(texts_of(query.from_user).gettext(CONSENT_DECLINED))
         return
     await context.service.consent.accept(user_ref(query.from_user))
     await _continue_from_buttons(update, context, slug)
@@ -85,11 +88,13 @@ async def consent_answered(update: Update, context: MemeContext) -> None:
 
 async def offer_songs(context: MemeContext, photo_message: Message, requester: User) -> None:
     """Reply to the photo with a button per song."""
+    t = texts_of(requester)
     templates = await context.service.templates.list()
     if not templates:
-        await photo_message.reply_text(templates_text(templates, SING), do_quote=True)
+        await photo_message.reply_text(templates_text(t, templates, SING), do_quote=True)
         return
-    await photo_message.reply_text(PICK_A_SONG, reply_markup=songs_keyboard(requester.id, templates), do_quote=True)
+    await photo_message.reply_text(t.gettext(PICK_A_SONG), reply_markup=songs_keyboard(t, requester.id, templates),
+                                   do_quote=True)
 
 
 async def sing(
@@ -98,13 +103,15 @@ async def sing(
     """Fetch the photo, ask the service for the render, and let the status message follow it."""
     # The status message is the bot's reply to the photo (the buttons' message, if there was one): the consent
     # buttons find the photo again through it, and after a restart the ids stored with the job lead back to both.
+    t = texts_of(requester)
     image = photo_in(photo_message)
-    status = await _show(photo_message, status, CHECKING_PHOTO if image else PHOTO_MISSING)
+    status = await _show(photo_message, status, t.gettext(CHECKING_PHOTO if image else PHOTO_MISSING))
     if image is None:
         return
     titles = {template.slug: template.title for template in await context.service.templates.list()}
     title = titles.get(slug, slug)
-    where = StatusMessage(status.chat_id, status.message_id, photo_message.message_id, requester.id, title)
+    where = StatusMessage(status.chat_id, status.message_id, photo_message.message_id, requester.id, title,
+                          language_of(requester.language_code))
     max_photo_bytes, download_limit = context.service.settings.max_photo_bytes, context.limits.download_bytes
     try:
         # Refused before it is fetched; beyond Telegram's own download limit `downloaded` says so in its words.
@@ -114,11 +121,12 @@ async def sing(
             outcome = await context.service.renders.request(
                 user_ref(requester), chat_ref(photo_message.chat), slug, path, reply_to=where.as_reply_to()
             )
-    except ConsentRequired as required:
-        await status.edit_text(required.statement, reply_markup=consent_keyboard(requester.id, slug))
+    except ConsentRequired:
+        statement = context.service.consent.statement(t)
+        await status.edit_text(statement, reply_markup=consent_keyboard(t, requester.id, slug))
         return
     except UserFacingError as refusal:
-        await status.edit_text(refusal.message)
+        await status.edit_text(refusal.text(t))
         return
     if isinstance(outcome, CachedRender):
         await context.deliveries.send_video(where, outcome.output, outcome.job_id)
@@ -148,7 +156,7 @@ async def _continue_from_buttons(update: Update, context: MemeContext, slug: str
     if isinstance(buttons, Message) and buttons.reply_to_message is not None:
         await sing(context, buttons.reply_to_message, query.from_user, slug, status=buttons)
     else:
-        await query.edit_message_text(PHOTO_MISSING)
+        await query.edit_message_text(texts_of(query.from_user).gettext(PHOTO_MISSING))
 
 
 def _replies_to_me(message: Message, context: MemeContext) -> bool:

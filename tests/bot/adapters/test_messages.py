@@ -1,17 +1,27 @@
-"""The shared texts name the label the operator configured (MEMEBOT_LABEL), word for word."""
+"""The shared texts name the label the operator configured (MEMEBOT_LABEL), word for word, in each language."""
 from bot.adapters.messages import done_text, help_text, label_note
+from bot.i18n import texts
+
+ENGLISH, JAPANESE = texts("en-US"), texts("ja")
 
 
 def test_the_note_under_a_video_names_the_configured_label():
-    assert label_note("Deepfake — made by a machine") == (
+    assert label_note(ENGLISH, "Deepfake — made by a machine") == (
         'Made by AI (the video is labelled "Deepfake — made by a machine"). Please share it kindly.'
     )
-    assert done_text("Baka Mitai", "KI-generiert") == (
+    assert done_text(ENGLISH, "Baka Mitai", "KI-generiert") == (
         '✅ Baka Mitai: done! Made by AI (the video is labelled "KI-generiert"). Please share it kindly.'
+    )
+    assert done_text(JAPANESE, "Baka Mitai", "AI生成") == (
+        "✅ Baka Mitai：できました！ AIで作った動画です（「AI生成」と表示されています）。"
+        "思いやりを持って共有してください。"
     )
 
 
 def test_help_names_the_configured_label():
-    assert help_text("/sing", "KI-generiert").splitlines()[-1] == (
+    assert help_text(ENGLISH, "/sing", "KI-generiert").splitlines()[-1] == (
         'Only use photos of yourself, or of people who agreed. Every video is labelled "KI-generiert".'
+    )
+    assert help_text(JAPANESE, "/sing", "KI-generiert").splitlines()[-1] == (
+        "使うのは自分の写真か、本人の同意を得た写真だけにしてください。動画にはすべて「KI-generiert」と表示されます。"
     )

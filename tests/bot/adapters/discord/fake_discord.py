@@ -26,6 +26,7 @@ BOT_USER = {"id": "900000000000000002", "username": "memebot", "discriminator": 
 GUILD_ID = 900000000000000010
 CHANNEL_ID = 900000000000000011
 DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024
+DEFAULT_LOCALE = "en-US"  # the language of a user's Discord, unless a test says otherwise
 TOKEN_LIFETIME = timedelta(minutes=15)
 EPHEMERAL = 1 << 6
 ADMINISTRATOR, MANAGE_GUILD = 1 << 3, 1 << 5
@@ -233,11 +234,12 @@ class FakeDiscord:
         upload_limit: int = DEFAULT_UPLOAD_LIMIT,
         created_at: datetime | None = None,
         focused: str | None = None,
+        locale: str = DEFAULT_LOCALE,
     ) -> Interaction:
         """Run a slash command (`"memebot-admin ban"` for a subcommand) as that user; options by name.
 
         Attachment options take `attachment()` payloads and user options take user ids; `focused` turns it into
-        an autocomplete request for that option.
+        an autocomplete request for that option; `locale` is the language the user's Discord is set to.
         """
         path = name.split()
         definition = self._command(path[0])
@@ -251,10 +253,10 @@ class FakeDiscord:
                              for key, value in (options or {}).items()]
         kind = AUTOCOMPLETE if focused else APPLICATION_COMMAND
         return await self._interact(kind, data, user_id, permissions=permissions, in_dm=in_dm,
-                                    upload_limit=upload_limit, created_at=created_at)
+                                    upload_limit=upload_limit, created_at=created_at, locale=locale)
 
     async def message_command(self, name: str, user_id: int, author_id: int,
-                              attachments: list[dict[str, Any]]) -> Interaction:
+                              attachments: list[dict[str, Any]], locale: str = DEFAULT_LOCALE) -> Interaction:
         """Run a message menu command (e.g. "Make it sing") on a message by `author_id` with these attachments."""
         definition = self._command(name)
         assert definition["type"] == MESSAGE_COMMAND, f"{name!r} is not a message command"
@@ -268,7 +270,7 @@ class FakeDiscord:
         data = {"id": definition["id"], "name": name, "type": MESSAGE_COMMAND, "target_id": str(message_id),
                 "resolved": {"messages": {str(message_id): message}}}
         return await self._interact(APPLICATION_COMMAND, data, user_id, permissions=MEMBER_PERMISSIONS, in_dm=False,
-                                    upload_limit=DEFAULT_UPLOAD_LIMIT)
+                                    upload_limit=DEFAULT_UPLOAD_LIMIT, locale=locale)
 
     async def click(self, message: Message, label: str, by: int | None = None) -> Interaction:
         """Press a button on a message, as `by` or else the user of the interaction the message belongs to."""
@@ -282,11 +284,12 @@ class FakeDiscord:
     async def _component(self, message: Message, data: dict[str, Any], by: int | None) -> Interaction:
         assert message.context is not None, "only interaction messages have buttons here"
         context = message.context.payload
-        return await self._interact(
+        return await self._interact(  # someone else pressing has their own language; the asker keeps theirs
             MESSAGE_COMPONENT, data, by or message.context.user_id,
             permissions=int(context.get("member", {}).get("permissions", MEMBER_PERMISSIONS)),
             in_dm="guild_id" not in context, upload_limit=context["attachment_size_limit"],
             message=message.payload(self.url),
+            locale=context["locale"] if by in (None, message.context.user_id) else DEFAULT_LOCALE,
         )
 
     async def wait_for(self, check: Callable[[], T | None], timeout: float = 60.0) -> T:
@@ -343,13 +346,13 @@ class FakeDiscord:
 
     async def _interact(
         self, kind: int, data: dict[str, Any], user_id: int, *, permissions: int, in_dm: bool, upload_limit: int,
-        created_at: datetime | None = None, message: dict[str, Any] | None = None,
+        created_at: datetime | None = None, message: dict[str, Any] | None = None, locale: str = DEFAULT_LOCALE,
     ) -> Interaction:
         created_at = created_at or datetime.now(timezone.utc)
         interaction_id, token = snowflake(created_at), secrets.token_urlsafe(24)
         payload: dict[str, Any] = {
             "id": str(interaction_id), "application_id": str(APPLICATION_ID), "type": kind, "data": data,
-            "token": token, "version": 1, "locale": "en-US", "app_permissions": str(MEMBER_PERMISSIONS),
+            "token": token, "version": 1, "locale": locale, "app_permissions": str(MEMBER_PERMISSIONS),
             "attachment_size_limit": upload_limit, "entitlements": [],
         }
         if in_dm:

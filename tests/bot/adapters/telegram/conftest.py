@@ -65,8 +65,8 @@ class Telegram:
             await self.adapter.stop()
             self.adapter = None
 
-    def person(self, name: str = "Alice") -> Person:
-        return self.api.person(next(_ids), name)
+    def person(self, name: str = "Alice", language_code: str | None = None) -> Person:
+        return self.api.person(next(_ids), name, language_code)
 
     def admin(self) -> Person:
         return self.api.person(ADMIN_ID, "Admin")

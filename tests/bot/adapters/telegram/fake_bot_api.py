@@ -138,9 +138,11 @@ class FakeBotApi:
 
     # What the test does, as the people in the chats.
 
-    def person(self, user_id: int, name: str) -> Person:
-        """A user in their private chat with the bot."""
+    def person(self, user_id: int, name: str, language_code: str | None = None) -> Person:
+        """A user in their private chat with the bot, their Telegram app set to `language_code` if given."""
         user = {"id": user_id, "is_bot": False, "first_name": name}
+        if language_code is not None:
+            user["language_code"] = language_code
         return Person(self, user, self.chat(user_id, "private", first_name=name))
 
     def chat(self, chat_id: int, kind: str = "supergroup", **fields: Any) -> dict[str, Any]:

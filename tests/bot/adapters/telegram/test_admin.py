@@ -1,7 +1,7 @@
 """Bot admins add a song from a clip and remove it again; nobody else can."""
 import pytest
 
-from bot.adapters.telegram.admin import ADD_TEMPLATE_USAGE
+from bot.adapters.telegram.admin import ADD_TEMPLATE_SYNTAX, ADD_TEMPLATE_USAGE
 from synth.demo import write_driving_clip
 
 pytestmark = pytest.mark.asyncio(loop_scope="package")
@@ -40,4 +40,4 @@ async def test_only_admins_add_songs_and_nothing_is_downloaded_for_others(telegr
 async def test_an_admin_gets_the_syntax_when_the_clip_is_missing(telegram):
     admin = telegram.admin()
     admin.says("/addtemplate baka-mitai")
-    await admin.sees(ADD_TEMPLATE_USAGE)
+    await admin.sees(ADD_TEMPLATE_USAGE.format(syntax=ADD_TEMPLATE_SYNTAX))

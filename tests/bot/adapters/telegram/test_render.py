@@ -5,6 +5,7 @@ import pytest
 
 from bot.adapters.messages import CHECKING_PHOTO, PICK_A_SONG, done_text
 from bot.adapters.telegram.limits import FileLimits
+from bot.i18n import ENGLISH_TEXTS
 from inference.video import probe
 from tests.bot.adapters.telegram.conftest import DEMO_TITLE, fresh_face_png
 from tests.credentials import assert_signed_demo_video
@@ -46,7 +47,7 @@ async def test_a_photo_a_song_button_and_consent_become_a_video(telegram, tmp_pa
     assert actions[0].params["action"] == "upload_video"
     assert telegram.api.calls.index(actions[0]) < telegram.api.calls.index(upload)
 
-    status = await alice.sees(done_text(DEMO_TITLE, "AI-generated"))
+    status = await alice.sees(done_text(ENGLISH_TEXTS, DEMO_TITLE, "AI-generated"))
     assert status["message_id"] == picker["message_id"] and telegram.api.buttons(status) == []
     shown = telegram.api.history(status)
     assert shown[:3] == [PICK_A_SONG, CHECKING_PHOTO, telegram.service.consent.statement()]
@@ -77,7 +78,7 @@ async def test_an_image_sent_as_a_file_sings_with_a_sing_reply(telegram, face_pn
     dave.says("/sing demo", reply_to=image)
     [video] = await telegram.api.wait_for(lambda: telegram.api.videos(dave.chat_id), timeout=120)
     assert video["reply_to_message"]["message_id"] == image["message_id"]
-    await dave.sees(done_text(DEMO_TITLE, "AI-generated"))
+    await dave.sees(done_text(ENGLISH_TEXTS, DEMO_TITLE, "AI-generated"))
 
 
 async def test_a_video_over_the_upload_limit_is_shrunk_or_explained(telegram, tmp_path):

@@ -4,6 +4,7 @@ import pytest
 from bot.adapters.messages import done_text
 from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.telegram.limits import CLOUD_LIMITS
+from bot.i18n import ENGLISH_TEXTS
 from bot.service import MemeService
 from tests.bot.adapters.telegram.conftest import DEMO_TITLE, all_delivered, fresh_face_png, telegram_settings, user_ref
 from tests.bot.adapters.telegram.fake_bot_api import FakeBotApi
@@ -34,7 +35,7 @@ async def test_a_restart_mid_render_still_delivers_the_video_once(make_settings,
         async with MemeService.running(settings) as service:
             adapter = TelegramAdapter(settings, service, limits=CLOUD_LIMITS)
             await adapter.start()
-            await yara.sees(done_text(DEMO_TITLE, "AI-generated"), timeout=120)
+            await yara.sees(done_text(ENGLISH_TEXTS, DEMO_TITLE, "AI-generated"), timeout=120)
             await all_delivered(service)
             await adapter.stop()
     finally:
@@ -42,4 +43,4 @@ async def test_a_restart_mid_render_still_delivers_the_video_once(make_settings,
     assert len(api.calls_to("sendVideo", yara.chat_id)) == 1
     shown = api.history(status)  # the same status message, edited on after the restart
     assert any("starting again after a restart" in text for text in shown) == rendered_again
-    assert shown[-1] == done_text(DEMO_TITLE, "AI-generated")
+    assert shown[-1] == done_text(ENGLISH_TEXTS, DEMO_TITLE, "AI-generated")

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.adapters.messages import PICK_ANOTHER_SONG, REPORT_QUESTION, REPORTED, done_text
+from bot.i18n import ENGLISH_TEXTS
 from bot.store.jobs import Jobs
 from bot.store.models import AuditEntry, Job, utcnow
 from tests.bot.adapters.telegram.conftest import DEMO_TITLE, all_delivered, fresh_face_png
@@ -52,7 +53,8 @@ async def test_another_song_needs_no_new_photo_until_the_keep_time_is_up(telegra
     assert picker["reply_to_message"]["message_id"] == video["message_id"]
     carol.presses(picker, DEMO_TITLE)
     await telegram.api.wait_for(lambda: len(telegram.api.videos(carol.chat_id)) == 2 or None, timeout=120)
-    shown = await telegram.api.wait_for(lambda: done_text(DEMO_TITLE, "AI-generated") in telegram.api.history(picker))
+    done = done_text(ENGLISH_TEXTS, DEMO_TITLE, "AI-generated")
+    shown = await telegram.api.wait_for(lambda: done in telegram.api.history(picker))
     assert shown  # the picker became the second video's status
     assert len(telegram.api.calls_to("getFile")) == downloads  # the photo was not fetched again
 
@@ -84,7 +86,7 @@ async def test_a_failed_render_can_be_tried_again_and_buttons_work_after_a_resta
     assert telegram.api.buttons(failed) == ["↻ Try again"]
     dave.presses(failed, "↻ Try again")
     [video] = await telegram.api.wait_for(lambda: telegram.api.videos(dave.chat_id), timeout=120)
-    await dave.sees(done_text(DEMO_TITLE, "AI-generated"))
+    await dave.sees(done_text(ENGLISH_TEXTS, DEMO_TITLE, "AI-generated"))
     await all_delivered(telegram.service)
 
     await telegram.stop()  # a button pressed after a restart
