@@ -86,6 +86,7 @@ def test_concurrent_renders_get_their_own_frames_in_order(animator, faces, templ
         results = render_concurrently(batcher, jobs)
     finally:
         batcher.close()
+    assert 0 < batcher.shared_calls <= batcher.model_calls  # calls held frames of several renders
     for job, frames in zip(jobs, results, strict=True):
         expected = rendered_alone(animator, *job)
         assert frames.shape == expected.shape == (job[1].frame_count, 256, 256, 3)
