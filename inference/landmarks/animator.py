@@ -1,4 +1,5 @@
-"""The weight-free backend: landmark motion transfer, a piecewise-affine warp of the head and a painted mouth."""
+"""The weight-free backend: landmark motion transfer, a piecewise-affine warp of the head and the template's own
+mouth interior."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -15,7 +16,8 @@ from inference.landmarks.warp import PiecewiseAffineWarp
 
 
 class LandmarkAnimator:
-    """Makes a photo sing from the driving clip's landmarks alone: no weights, no GPU, many frames a second.
+    """Makes a photo sing from the driving clip's landmarks, and its frames' mouths: no weights, no GPU, many frames
+    a second.
 
     It takes a source image of any size, the whole photo at output resolution included, and moves only its head.
     """
@@ -37,11 +39,14 @@ class LandmarkAnimator:
         warp = PiecewiseAffineWarp(face.crop, mesh)
         mouth = MouthInterior(face.crop, source)
 
-        def render(points: np.ndarray) -> np.ndarray:
+        def render(points: np.ndarray, template: np.ndarray, template_landmarks: np.ndarray) -> np.ndarray:
             frame = warp(points)
-            mouth.paint(frame, points[: ibug.LANDMARK_COUNT], mesh.gap_outline(points))
+            mouth.paint(frame, points[: ibug.LANDMARK_COUNT], mesh.gap_outline(points), template, template_landmarks)
             return frame
 
         placements = mesh.place(transferred)
-        for start in range(0, len(placements), self.batch_size):
-            yield np.stack([render(points) for points in placements[start : start + self.batch_size]])
+        starts = range(0, len(placements), self.batch_size)
+        for start, templates in zip(starts, motion.frames(self.batch_size), strict=True):
+            end = start + self.batch_size
+            yield np.stack([render(*frame) for frame in zip(placements[start:end], templates, driving[start:end],
+                                                            strict=True)])

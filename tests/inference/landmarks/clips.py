@@ -1,6 +1,7 @@
-"""Drawn test media: the conductor's clip as a template's landmark cache holds it, and dlib detection."""
+"""Drawn test media: the conductor's clip as a template holds it (frames and landmark cache), and dlib detection."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,8 +19,10 @@ BATCH_SIZE = 8
 
 @dataclass(frozen=True)
 class ClipMotion:
-    """The landmark side of a DrivingMotion, as a template's cache holds it."""
+    """The landmark animator's side of a DrivingMotion, as a template holds it: its cropped frames and their
+    landmarks."""
 
+    clip_frames: np.ndarray  # (frames, 256, 256, 3) uint8
     clip_landmarks: np.ndarray  # (frames, 68, 2) float32
     fps: float = FPS
 
@@ -29,6 +32,14 @@ class ClipMotion:
 
     def landmarks(self) -> np.ndarray:
         return self.clip_landmarks
+
+    def frames(self, batch_size: int) -> Iterator[np.ndarray]:
+        for start in range(0, len(self.clip_frames), batch_size):
+            yield self.clip_frames[start : start + batch_size]
+
+    def subclip(self, frames: np.ndarray) -> ClipMotion:
+        """The clip made of the given frame indices, in that order."""
+        return ClipMotion(self.clip_frames[frames], self.clip_landmarks[frames], self.fps)
 
 
 def detect(image: np.ndarray) -> np.ndarray:

@@ -18,8 +18,8 @@ def singer() -> SourceFace:
 
 @pytest.fixture(scope="session")
 def driving() -> ClipMotion:
-    frames = [draw_face(CONDUCTOR, conductor_pose(i), CROP, CROP) for i in range(FRAMES)]
-    return ClipMotion(np.stack([detect(frame) for frame in frames]))
+    frames = np.stack([draw_face(CONDUCTOR, conductor_pose(i), CROP, CROP) for i in range(FRAMES)])
+    return ClipMotion(frames, np.stack([detect(frame) for frame in frames]))
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""The landmark animator on a real portrait (scikit-image's astronaut) with the demo template, as a user gets it:
+"""The landmark animator on a real portrait (scikit-image's astronaut, upright and turned) and the demo singer with
+the demo template, as a user gets it:
 the mouth sings as wide and in time with the template's, the head rolls with it, and outside the head the
 photo stays exactly as it was. Figures are measured on the rendered frames by detecting their landmarks afresh."""
 from __future__ import annotations
@@ -8,6 +9,7 @@ import pytest
 
 from inference.alignment import best_frame
 from inference.animator import SourceFace
+from inference.image_io import load_photo
 from inference.landmarks import LandmarkAnimator
 from inference.landmarks.head import head_mask, head_outline
 from inference.landmarks.similarity import as_complex
@@ -20,9 +22,9 @@ from tests.inference.landmarks.judge import Figures, frame_landmarks, measure
 
 pytest.importorskip("skimage")
 
-# The issue's floor for amplitude is 0.5 (its goal 0.8, reached upright: 0.79, not yet turned: 0.64), timing r
-# at least 0.8 (measured 0.93-0.95), roll within 1.5 degrees (measured 0.3).
-MIN_AMPLITUDE_RATIO, MIN_TIMING, MAX_ROLL_ERROR = 0.55, 0.85, 1.5
+# The issue's floor for amplitude is 0.5, its goal 0.8: measured 0.75 on the astronaut upright and turned, 0.96 on
+# the demo singer. Timing r at least 0.8 (measured 0.96-0.97), roll within 1.5 degrees (measured 0.3-0.4).
+MIN_AMPLITUDE_RATIO, MIN_TIMING, MAX_ROLL_ERROR = 0.7, 0.9, 1.5
 # Enough of the demo template for three sung phrases, closed notes between.
 FRAMES = 100
 
@@ -30,7 +32,8 @@ FRAMES = 100
 @pytest.fixture(scope="module")
 def demo() -> ClipMotion:
     template = TemplateLibrary(SHIPPED_TEMPLATES_DIR).get("demo")
-    return ClipMotion(template.landmarks()[:FRAMES], template.fps)
+    frames = np.concatenate(list(template.frames(FRAMES)))[:FRAMES]
+    return ClipMotion(frames, template.landmarks()[:FRAMES], template.fps)
 
 
 def sing(photo: np.ndarray, demo: ClipMotion) -> tuple[SourceFace, np.ndarray, int]:
@@ -41,9 +44,13 @@ def sing(photo: np.ndarray, demo: ClipMotion) -> tuple[SourceFace, np.ndarray, i
     return source, np.concatenate(list(LandmarkAnimator().animate(source, demo, initial))), initial
 
 
-@pytest.fixture(scope="module", params=["upright", "turned"])
+PHOTOS = {"upright": astronaut, "turned": lambda: turned(astronaut()),
+          "singer": lambda: load_photo(SHIPPED_TEMPLATES_DIR / "demo-singer.png")}
+
+
+@pytest.fixture(scope="module", params=sorted(PHOTOS))
 def sung(request: pytest.FixtureRequest, demo: ClipMotion) -> tuple[SourceFace, np.ndarray, Figures]:
-    photo = astronaut() if request.param == "upright" else turned(astronaut())
+    photo = PHOTOS[request.param]()
     source, frames, initial = sing(photo, demo)
     return source, frames, measure(demo.landmarks(), frame_landmarks(frames), initial)
 
@@ -63,6 +70,6 @@ def test_outside_the_head_the_photo_stays_exactly_as_it_was(sung) -> None:
     source, frames, _ = sung
     height, width = source.crop.shape[:2]
     outside = head_mask(head_outline(as_complex(source.landmarks), width, height), width, height) == 0
-    assert outside.mean() > 0.5  # most of the photo is not head
+    assert outside.mean() > 0.4  # much of the photo is not head
     assert (frames[:, outside] == source.crop[outside]).all()
     assert (frames != source.crop).any(axis=(1, 2, 3)).mean() > 0.5  # while the head moves
