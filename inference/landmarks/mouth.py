@@ -24,7 +24,8 @@ SURROUND_WIDTH = 0.1
 # Weight of the outer-lip points beside the inner ones in the template-to-photo fit: they keep the fit whole when
 # the inner lips lie in a line, while the inner ones place the inside on the opening.
 OUTER_LIP_FIT_WEIGHT = 0.1
-# The inside is made at most this much brighter or darker, so an odd surround cannot turn a throat grey or black.
+# Each colour channel of the inside is made at most this much brighter or darker, so an odd surround cannot turn
+# a throat grey or black.
 GAIN_LIMITS = (0.5, 2.0)
 # Pixels of room around the outer lips for the feathered edge.
 ROI_MARGIN = 6
@@ -53,20 +54,15 @@ def _window(z: np.ndarray, shape: tuple[int, ...], margin: int = ROI_MARGIN) -> 
 
 
 
-def _lab(rgb: np.ndarray) -> np.ndarray:
-    """uint8 RGB as float32 CIE Lab (L 0..100)."""
-    return cv2.cvtColor(rgb.astype(np.float32) / 255, cv2.COLOR_RGB2LAB)
-
-
 def _light(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
-    """Median Lab colour (3,) of the skin around the mouth in an RGB image with complex landmarks (68,)."""
+    """Median RGB colour (3,) of the skin around the mouth in an RGB image with complex landmarks (68,)."""
     width = max(1, round(SURROUND_WIDTH * float(ibug.face_scale(landmarks))))
     outer = landmarks[ibug.OUTER_LIPS]
     rows, columns, origin = _window(outer, image.shape, width + ROI_MARGIN)
-    window = _lab(image[rows, columns])
+    window = image[rows, columns]
     lips = _fill(outer - origin, window.shape[:2])
     band = cv2.dilate(lips, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * width + 1,) * 2)) & ~lips
-    return np.median(window[band > 0], axis=0)
+    return np.median(window[band > 0], axis=0).astype(np.float32)
 
 
 def _affine(source: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -106,13 +102,9 @@ class MouthInterior:
 
         inside = cv2.warpAffine(template, _affine(template_landmarks, landmarks - origin), shape[::-1],
                                 flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        # Relit as the photo's skin is lit: brightness scaled (light multiplies), the colour cast shifted.
-        template_light = _light(template, template_landmarks)
-        relit = _lab(inside)
-        relit[..., 0] *= np.clip(self.photo_light[0] / max(float(template_light[0]), 1.0), *GAIN_LIMITS)
-        relit[..., 1:] += self.photo_light[1:] - template_light[1:]
-        relit_rgb = cv2.cvtColor(relit, cv2.COLOR_LAB2RGB) * 255
+        # Relit as the photo's skin is lit: light multiplies each channel, so a dark throat stays dark.
+        gain = np.clip(self.photo_light / np.maximum(_light(template, template_landmarks), 1.0), *GAIN_LIMITS)
 
         window = frame[rows, columns].astype(np.float32)
-        window += (relit_rgb - window) * alpha
+        window += (inside * gain - window) * alpha
         frame[rows, columns] = np.round(window).clip(0, 255).astype(np.uint8)
