@@ -91,7 +91,7 @@ def _cog(interaction: discord.Interaction) -> VideoButtons:
 class DeleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"memebot:vd:(?P<job>\d+):(?P<user>\d+)"):
     """🗑 Delete: the requester, a server member who may manage messages, or a bot admin."""
 
-    def __init__(self, job_id: int, requester: int, t: Texts = ENGLISH_TEXTS) -> None:
+    def __init__(self, job_id: int, requester: int, t: Texts) -> None:
         super().__init__(discord.ui.Button(label=t.gettext(DELETE_BUTTON), style=discord.ButtonStyle.secondary,
                                            custom_id=f"memebot:vd:{job_id}:{requester}"))
         self.job_id, self.requester = job_id, requester
@@ -99,7 +99,7 @@ class DeleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"me
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> DeleteButton:
-        return cls(int(match["job"]), int(match["user"]))
+        return cls(int(match["job"]), int(match["user"]), texts_of(interaction))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await _answering(interaction, self._press(interaction))
@@ -118,7 +118,7 @@ class DeleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"me
 class AnotherSongButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"memebot:va:(?P<job>\d+)"):
     """🎶 Another song: the songs, privately, for the photo the service kept."""
 
-    def __init__(self, job_id: int, t: Texts = ENGLISH_TEXTS) -> None:
+    def __init__(self, job_id: int, t: Texts) -> None:
         super().__init__(discord.ui.Button(label=t.gettext(ANOTHER_SONG_BUTTON), style=discord.ButtonStyle.primary,
                                            custom_id=f"memebot:va:{job_id}"))
         self.job_id = job_id
@@ -126,7 +126,7 @@ class AnotherSongButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> AnotherSongButton:
-        return cls(int(match["job"]))
+        return cls(int(match["job"]), texts_of(interaction))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await _answering(interaction, self._press(interaction))
@@ -164,7 +164,7 @@ class SongSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"meme
 class TryAgainButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"memebot:vt:(?P<job>\d+)"):
     """↻ Try again: the same photo and song."""
 
-    def __init__(self, job_id: int, t: Texts = ENGLISH_TEXTS) -> None:
+    def __init__(self, job_id: int, t: Texts) -> None:
         super().__init__(discord.ui.Button(label=t.gettext(TRY_AGAIN_BUTTON), style=discord.ButtonStyle.primary,
                                            custom_id=f"memebot:vt:{job_id}"))
         self.job_id = job_id
@@ -172,7 +172,7 @@ class TryAgainButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> TryAgainButton:
-        return cls(int(match["job"]))
+        return cls(int(match["job"]), texts_of(interaction))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await _answering(interaction, self._press(interaction))
@@ -184,7 +184,7 @@ class TryAgainButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"
 class ReportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"memebot:vr:(?P<job>\d+)"):
     """⚠ Report: anyone who sees the video; the reasons are asked privately."""
 
-    def __init__(self, job_id: int, t: Texts = ENGLISH_TEXTS) -> None:
+    def __init__(self, job_id: int, t: Texts) -> None:
         super().__init__(discord.ui.Button(label=t.gettext(REPORT_BUTTON), style=discord.ButtonStyle.danger,
                                            custom_id=f"memebot:vr:{job_id}"))
         self.job_id = job_id
@@ -192,7 +192,7 @@ class ReportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"me
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> ReportButton:
-        return cls(int(match["job"]))
+        return cls(int(match["job"]), texts_of(interaction))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await _answering(interaction, self._press(interaction))
