@@ -174,6 +174,7 @@ class LocalRenderQueue:
                                 face=face_location(job.face))
         limit = self._settings.job_time_limit_seconds
         try:
+            await process.ready()  # another job on this process may be reviving it
             async with asyncio.timeout(limit):
                 rendered = await process.run(Render(request), self._jobs.progress_reporter(job_id))
         except TimeoutError:

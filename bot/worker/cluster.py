@@ -206,6 +206,7 @@ class WorkerNode:
         request = RenderRequest(photo, template, output, face=face_location(face), template_folder=folder)
         limit = self._settings.job_time_limit_seconds
         try:
+            await slot.process.ready()  # another job on this process may be reviving it
             async with asyncio.timeout(limit):
                 rendered = await slot.process.run(Render(request), self._progress_publisher(job_id, attempt))
         except TimeoutError:

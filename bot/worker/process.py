@@ -12,7 +12,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from bot import logs
-from bot.worker.serve import Broke, Done, Ready, Rejected, Request, SetupFailed, TaskProgress, serve
+from bot.worker.serve import Answer, Broke, Done, Ready, Rejected, Request, SetupFailed, TaskProgress, serve
 from bot.worker.tasks import Task
 from inference.api import InputError
 from inference.backends import BackendUnavailable
@@ -66,7 +66,7 @@ class WorkerProcess:
         self._answers: dict[int, asyncio.Queue[object]] = {}  # each running task's messages, by task id
         self._reader: asyncio.Task[None] | None = None
         self._crash: WorkerCrashed | None = None  # why the reader stopped: the process died
-        self._up = asyncio.Event()  # set while the process is started (run() waits for it through a restart)
+        self._up = asyncio.Event()  # set while the process is started
         self._reviving = asyncio.Lock()
 
     async def start(self) -> str | None:
@@ -99,13 +99,15 @@ class WorkerProcess:
         self._up.set()
         return ready.backend
 
-    async def run(self, task: Task, on_progress: Callable[..., None] = lambda *values: None) -> Any:
-        """Run `task` in the process (waiting while it restarts), calling `on_progress(*values)` as it reports;
-        its result."""
+    async def ready(self) -> None:
+        """Wait until the process is started (after a crash, until one of its tasks revived it)."""
         await self._up.wait()
+
+    async def run(self, task: Task, on_progress: Callable[..., None] = lambda *values: None) -> Any:
+        """Run `task` in the process, calling `on_progress(*values)` as it reports; its result."""
+        if not self._up.is_set() or self._crash is not None:
+            raise WorkerCrashed(f"the worker process is not running ({self._crash or 'stopped'})")
         assert self._connection is not None, "a started process has a connection"
-        if self._crash is not None:
-            raise self._crash
         task_id = next(self._task_ids)
         answers: asyncio.Queue[object] = asyncio.Queue()
         self._answers[task_id] = answers
@@ -154,7 +156,7 @@ class WorkerProcess:
         """Start afresh after a crash or a kill(), retrying while the process fails to start; nothing to do if
         another of its tasks revived it already."""
         async with self._reviving:
-            while not (self._up.is_set() and self.is_alive()):
+            while not (self._up.is_set() and self.is_alive() and self._crash is None):
                 try:
                     await self.restart()
                 except WorkerCrashed as crash:
@@ -175,20 +177,21 @@ class WorkerProcess:
     async def kill(self) -> None:
         """End the process now; its running tasks end with WorkerCrashed."""
         self._up.clear()
-        if self._reader is not None:
-            self._reader.cancel()
-            await asyncio.gather(self._reader, return_exceptions=True)
-            self._reader = None
+        # Taken before any await: the tasks sharing the process may kill it at the same time.
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.cancel()
+            await asyncio.gather(reader, return_exceptions=True)
         self._end_running(WorkerCrashed("the worker process was stopped"))
-        if self._process is not None:
-            if self._process.is_alive():
-                self._process.kill()
-            await asyncio.to_thread(self._process.join)
-            self._process.close()
-            self._process = None
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        process, self._process = self._process, None
+        connection, self._connection = self._connection, None
+        if process is not None:
+            if process.is_alive():
+                process.kill()
+            await asyncio.to_thread(process.join)
+            process.close()
+        if connection is not None:
+            connection.close()
 
     async def restart(self) -> str | None:
         """Kill and start afresh, e.g. after a crash or a time-out."""
@@ -200,12 +203,13 @@ class WorkerProcess:
         try:
             while True:
                 message = await self._receive()
-                answers = self._answers.get(getattr(message, "task_id", -1))
+                assert isinstance(message, Answer), f"the worker process sent {message!r} about no task"
+                answers = self._answers.get(message.task_id)
                 if answers is not None:  # else its task was given up (timed out, cancelled)
                     answers.put_nowait(message)
-        except WorkerCrashed as crash:
-            self._crash = crash
-            self._end_running(crash)
+        except Exception as error:  # the process died, or sent what cannot be read: its tasks end, revive starts anew
+            self._crash = error if isinstance(error, WorkerCrashed) else WorkerCrashed(f"unreadable answer ({error})")
+            self._end_running(self._crash)
 
     def _end_running(self, crash: WorkerCrashed) -> None:
         for answers in self._answers.values():

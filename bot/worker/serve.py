@@ -76,6 +76,9 @@ class Broke:
     details: str
 
 
+Answer = TaskProgress | Done | Rejected | Broke  # worker -> parent, about one task
+
+
 def end_with_parent() -> None:
     """Have the kernel kill this process when its parent dies, so no orphan renders on (Linux only)."""
     if sys.platform.startswith("linux"):

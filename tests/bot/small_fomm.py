@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,8 @@ def calls_path(video: Path) -> Path:
 
 class SmallFOMM:
     """Renders through a FrameBatcher around the small model (a plain FOMMAnimator when batching is off), and
-    notes the batcher's call counts beside each video; template "raise" breaks the way a renderer bug does."""
+    notes the batcher's call counts beside each video; templates "raise" and "crash" break the way a renderer bug
+    and a segfault do."""
 
     def __init__(self, settings: Any) -> None:
         animator = FOMMAnimator(load(settings.checkpoint, config=SMALL))
@@ -29,9 +31,13 @@ class SmallFOMM:
         self.backend = self._real.backend
 
     def render(self, request: RenderRequest, progress: Callable[[int, int], None]) -> RenderResult:
-        if request.template == "raise":
-            progress(1, 10)
-            raise RuntimeError("a bug in the renderer")
+        match request.template:
+            case "raise":
+                progress(1, 10)
+                raise RuntimeError("a bug in the renderer")
+            case "crash":
+                progress(1, 10)
+                os._exit(70)  # no exception, no clean-up: every render of the process ends with it
         result = self._real.render(request, progress=progress)
         if self.batcher is not None:
             calls = {"model_calls": self.batcher.model_calls, "shared_calls": self.batcher.shared_calls}

@@ -33,7 +33,8 @@ def small_checkpoint(tmp_path_factory) -> Path:
 async def _batching_service(running_service, checkpoint: Path):
     service = await running_service(factory=SMALL_FOMM, backend="fomm", checkpoint=checkpoint, batch_frames=8,
                                     batch_jobs=2, photo_keep_minutes=0)
-    await service.templates.register("raise", "raise", 1.0, service.settings.templates_dir / "raise", "tests")
+    for failure in ("raise", "crash"):
+        await service.templates.register(failure, failure, 1.0, service.settings.templates_dir / failure, "tests")
     await consenting(service, ALICE, BOB)
     return service
 
@@ -80,6 +81,22 @@ async def test_a_job_that_breaks_fails_alone_while_the_other_renders_on(running_
     assert (await follow(service, broken.job_id))[-1] == Failed(
         broken.job_id, "Something went wrong while rendering. Your quota was refunded.")
     assert isinstance((await follow(service, rendering.job_id))[-1], Finished)
+
+
+async def test_a_crash_fails_the_jobs_the_process_held_and_the_next_job_renders(running_service, photo, face_png,
+                                                                               other_face_png, small_checkpoint):
+    service = await _batching_service(running_service, small_checkpoint)
+    rendering = await service.renders.request(ALICE, GROUP, "demo", photo())
+    async for event in service.queue.subscribe(rendering.job_id):
+        if isinstance(event, Started):
+            break
+    crashing = await service.renders.request(BOB, GROUP, "crash", photo(other_face_png))
+    crashed = "The renderer crashed. Your quota was refunded."
+    assert (await follow(service, crashing.job_id))[-1] == Failed(crashing.job_id, crashed)
+    assert (await follow(service, rendering.job_id))[-1] == Failed(rendering.job_id, crashed)  # it shared the process
+
+    after = await service.renders.request(ALICE, GROUP, "demo", photo(face_png))
+    assert isinstance((await follow(service, after.job_id))[-1], Finished)
 
 
 def test_only_fomm_with_batch_frames_takes_several_jobs_per_render_process():
