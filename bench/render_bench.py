@@ -99,12 +99,14 @@ def main(argv: list[str] | None = None) -> None:
         peaks = {}
         for seconds in (args.short, args.long):
             looped = looped_template(demo, seconds, scratch / f"looped-{seconds:g}")
-            result, peaks[seconds] = peak_rss_of(timed_render, looped.folder, scratch / "memory.mp4", args.backend, True, args.checkpoint)
+            result, peaks[seconds] = peak_rss_of(timed_render, looped.folder, scratch / "memory.mp4", args.backend,
+                                                 True, args.checkpoint)
             print(f"  {seconds:4g} s clip ({result['frames']} frames): peak RSS {peaks[seconds] / 2**20:.0f} MiB, "
                   f"{result['frames'] / result['seconds']:.1f} frames/s")
         growth = peaks[args.long] / peaks[args.short] - 1
         verdict = "within" if growth <= RSS_GROWTH_TARGET else "ABOVE"
-        print(f"  peak RSS growth {args.long:g} s vs {args.short:g} s: {growth:+.1%} ({verdict} the {RSS_GROWTH_TARGET:.0%} target)")
+        print(f"  peak RSS growth {args.long:g} s vs {args.short:g} s: {growth:+.1%} "
+              f"({verdict} the {RSS_GROWTH_TARGET:.0%} target)")
 
 
 if __name__ == "__main__":

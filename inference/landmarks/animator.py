@@ -45,8 +45,20 @@ class LandmarkAnimator:
             return frame
 
         placements = mesh.place(transferred)
-        starts = range(0, len(placements), self.batch_size)
-        for start, templates in zip(starts, motion.frames(self.batch_size), strict=True):
-            end = start + self.batch_size
-            yield np.stack([render(*frame) for frame in zip(placements[start:end], templates, driving[start:end],
-                                                            strict=True)])
+        templates = _each_frame(motion, self.batch_size)
+        for start in range(0, len(placements), self.batch_size):
+            end = min(start + self.batch_size, len(placements))
+            yield np.stack([render(placements[i], next(templates), driving[i]) for i in range(start, end)])
+
+
+def _each_frame(motion: DrivingMotion, batch_size: int) -> Iterator[np.ndarray]:
+    """The driving clip's frames one by one, the last repeated for ever: a clip decoded a frame or two shorter
+    than its landmark cache keeps its last mouth, and one decoded longer is read no further than needed."""
+    frame = None
+    for batch in motion.frames(batch_size):
+        yield from batch
+        frame = batch[-1]
+    if frame is None:
+        raise ValueError("the driving clip has no frames")
+    while True:
+        yield frame
