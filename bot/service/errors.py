@@ -1,9 +1,10 @@
 """Refusals an adapter sends to the user: each error's message is written for a person, in the catalogue's words."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from bot.i18n import N_, Texts
+from bot.i18n import ENGLISH_TEXTS, N_, Texts
 
 
 class UserFacingError(Exception):
@@ -40,7 +41,14 @@ class ChatDisabled(UserFacingError):
 
 
 class ConsentRequired(UserFacingError):
-    """The user has not accepted the current consent statement; the message is the statement to show."""
+    """The user has not accepted the current consent statement; its text is the statement to show."""
+
+    def __init__(self, statement: Callable[[Texts], str]) -> None:
+        super().__init__(statement(ENGLISH_TEXTS))
+        self._statement = statement
+
+    def text(self, t: Texts) -> str:
+        return self._statement(t)
 
 
 class UnknownTemplate(UserFacingError):

@@ -211,7 +211,7 @@ class Renders:
             if not where.enabled:
                 raise ChatDisabled()
             if not await self._consent.has_current(session, owner.id):
-                raise ConsentRequired(self._consent.statement())
+                raise ConsentRequired(self._consent.statement)
             if await session.get(Template, template) is None:
                 available = await session.scalars(select(Template.slug).order_by(Template.slug))
                 raise UnknownTemplate(template, list(available))

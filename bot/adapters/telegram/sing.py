@@ -121,9 +121,8 @@ async def sing(
             outcome = await context.service.renders.request(
                 user_ref(requester), chat_ref(photo_message.chat), slug, path, reply_to=where.as_reply_to()
             )
-    except ConsentRequired:
-        statement = context.service.consent.statement(t)
-        await status.edit_text(statement, reply_markup=consent_keyboard(t, requester.id, slug))
+    except ConsentRequired as required:
+        await status.edit_text(required.text(t), reply_markup=consent_keyboard(t, requester.id, slug))
         return
     except UserFacingError as refusal:
         await status.edit_text(refusal.text(t))
