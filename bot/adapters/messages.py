@@ -180,7 +180,7 @@ def template_added_text(t: Texts, added: AddedTemplate, sing_command: str) -> st
     template = added.template
     lines = [t.gettext("✅ Added {slug} — {title} ({seconds} s). Anyone can pick it now, or use {sing} {slug}.").format(
         slug=template.slug, title=template.title, seconds=f"{template.duration_seconds:.1f}", sing=sing_command)]
-    lines += [f"⚠️ {t.gettext(warning)}" for warning in added.warnings]
+    lines += [f"⚠️ {warning}" for warning in added.warnings]  # inference's notes on the clip, in English
     return "\n".join(lines)
 
 

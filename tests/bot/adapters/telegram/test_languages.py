@@ -1,6 +1,9 @@
 """Telegram in the user's language (their app's language_code): a whole request in Japanese, English for a
 language memebot does not ship, and the command menus and descriptions per language."""
+import io
+
 import pytest
+from PIL import Image
 
 from bot.adapters.messages import PICK_A_SONG
 from tests.bot.adapters.telegram.conftest import DEMO_TITLE, fresh_face_png
@@ -49,6 +52,11 @@ async def test_a_refusal_and_the_help_in_japanese(telegram):
     await telegram.consenting(kenji)
     kenji.sends_photo(fresh_face_png(), caption="/sing nosuchsong")
     await kenji.sees("「nosuchsong」という曲は知りません。選べる曲：demo")
+    wall = io.BytesIO()
+    Image.new("RGB", (300, 300), (127, 127, 127)).save(wall, "PNG")
+    kenji.sends_photo(wall.getvalue(), caption="/sing demo")  # inference's refusal, translated by the adapter
+    no_face = "その写真には顔が見つかりませんでした。明るい場所で正面から撮った、はっきりした写真でお試しください。"
+    await kenji.sees(no_face)
     kenji.says("/help")
     help_text = await kenji.sees("顔写真を送って曲を選ぶと、その顔が歌う動画を作ります。")
     assert "グループでは、写真にキャプション /sing 曲名 を付けて送るか" in help_text["text"]
