@@ -7,7 +7,7 @@ from pathlib import Path
 
 DOMAIN = "memebot"
 LOCALES = Path(__file__).parent / "locales"
-# The catalogues shipped besides English, whose texts are the msgids themselves.
+# The languages with a catalogue in locales/ (README, Languages: how to add one).
 LANGUAGES = ("ja",)
 ENGLISH = "en"
 
@@ -27,8 +27,12 @@ def language_of(code: str | None) -> str:
     return language if language in LANGUAGES else ENGLISH
 
 
-@cache
 def texts(code: str | None) -> Texts:
     """The catalogue for a platform's language code."""
     language = language_of(code)
-    return ENGLISH_TEXTS if language == ENGLISH else gettext.translation(DOMAIN, LOCALES, languages=[language])
+    return ENGLISH_TEXTS if language == ENGLISH else _catalogue(language)
+
+
+@cache  # keyed by the shipped language, not the code: a few entries however many codes users have
+def _catalogue(language: str) -> Texts:
+    return gettext.translation(DOMAIN, LOCALES, languages=[language])
