@@ -4,13 +4,14 @@ the mouth sings as wide and in time with the template's, the head rolls with it,
 photo stays exactly as it was. Figures are measured on the rendered frames by detecting their landmarks afresh."""
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
 from inference.alignment import best_frame
 from inference.animator import SourceFace
 from inference.image_io import load_photo
-from inference.landmarks import LandmarkAnimator
+from inference.landmarks import LandmarkAnimator, ibug
 from inference.landmarks.head import head_mask, head_outline
 from inference.landmarks.similarity import as_complex
 from inference.render import prepare_photo
@@ -49,27 +50,51 @@ PHOTOS = {"upright": astronaut, "turned": lambda: turned(astronaut()),
 
 
 @pytest.fixture(scope="module", params=sorted(PHOTOS))
-def sung(request: pytest.FixtureRequest, demo: ClipMotion) -> tuple[SourceFace, np.ndarray, Figures]:
+def sung(request: pytest.FixtureRequest, demo: ClipMotion) -> tuple[SourceFace, np.ndarray, np.ndarray, Figures]:
+    """The photo, its frames singing, their landmarks detected afresh, and the figures from those."""
     photo = PHOTOS[request.param]()
     source, frames, initial = sing(photo, demo)
-    return source, frames, measure(demo.landmarks(), frame_landmarks(frames), initial)
+    landmarks = frame_landmarks(frames)
+    return source, frames, landmarks, measure(demo.landmarks(), landmarks, initial)
 
 
 def test_the_mouth_sings_as_wide_and_in_time_with_the_template(sung) -> None:
-    _, _, figures = sung
+    *_, figures = sung
     assert figures.amplitude_ratio >= MIN_AMPLITUDE_RATIO
     assert figures.timing >= MIN_TIMING
 
 
 def test_the_head_rolls_with_the_template(sung) -> None:
-    _, _, figures = sung
+    *_, figures = sung
     assert figures.roll_error <= MAX_ROLL_ERROR
 
 
 def test_outside_the_head_the_photo_stays_exactly_as_it_was(sung) -> None:
-    source, frames, _ = sung
+    source, frames, *_ = sung
     height, width = source.crop.shape[:2]
     outside = head_mask(head_outline(as_complex(source.landmarks), width, height), width, height) == 0
     assert outside.mean() > 0.4  # much of the photo is not head
     assert (frames[:, outside] == source.crop[outside]).all()
     assert (frames != source.crop).any(axis=(1, 2, 3)).mean() > 0.5  # while the head moves
+
+
+def inside_brightness(image: np.ndarray, landmarks: np.ndarray) -> float:
+    """Mean luminance inside the inner lips, a pixel clear of them."""
+    inside = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillPoly(inside, [np.round(landmarks[ibug.INNER_LIPS]).astype(np.int32)], 255)
+    inside = cv2.erode(inside, np.ones((3, 3), np.uint8))
+    return float(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)[inside > 0].mean())
+
+
+def test_the_photos_own_teeth_show_until_the_mouth_opens_past_the_photos(demo: ClipMotion) -> None:
+    source, frames, _ = sing(astronaut(), demo)
+    photo_opening = float(ibug.mouth_opening(as_complex(source.landmarks)))
+    teeth = inside_brightness(source.crop, source.landmarks)
+    openings = ibug.mouth_opening(as_complex(demo.landmarks()))
+    landmarks = frame_landmarks(frames)
+    parted = np.flatnonzero((openings >= 0.5 * photo_opening) & (openings <= photo_opening))
+    wide = np.flatnonzero(openings >= 2 * photo_opening)
+    assert len(parted) > 0 and len(wide) > 0
+    # Her teeth as they are in the photo; opened twice as wide, the template's dark inside.
+    assert all(inside_brightness(frames[i], landmarks[i]) > 0.8 * teeth for i in parted)
+    assert all(inside_brightness(frames[i], landmarks[i]) < 0.4 * teeth for i in wide)
