@@ -136,7 +136,5 @@ def largest_face(rgb: np.ndarray, min_side: int = MIN_FACE_SIDE) -> FaceBox:
     if not faces:
         raise InputError("I couldn't find a face in that photo. Try a clear, front-facing photo with good light.")
     if faces[0].side < min_side:
-        raise InputError(
-            f"The face in that photo is too small ({faces[0].side:.0f} px); crop closer or send a larger photo."
-        )
+        raise InputError("The face in that photo is too small to animate; crop closer or send a larger photo.")
     return faces[0]

@@ -19,7 +19,7 @@ def load_photo(path: Path | str, max_pixels: int = MAX_IMAGE_PIXELS, max_bytes: 
     path = Path(path)
     size = path.stat().st_size
     if size > max_bytes:
-        raise InputError(f"That file is {size / 2**20:.0f} MB; photos up to {max_bytes / 2**20:.0f} MB are accepted.")
+        raise InputError("That file is too large; please send a smaller photo.")
     too_large = "That image has too many pixels to process; please send a smaller photo."
     try:
         with warnings.catch_warnings():
@@ -37,7 +37,7 @@ def load_photo(path: Path | str, max_pixels: int = MAX_IMAGE_PIXELS, max_bytes: 
     except UnidentifiedImageError:
         raise InputError("That file is not an image I can read; please send a JPEG or PNG photo.") from None
     except OSError as error:
-        raise InputError(f"That image looks damaged and could not be read ({error}).") from None
+        raise InputError("That image looks damaged and could not be read; please send it again.") from error
 
 
 def to_rgb(image: Image.Image) -> np.ndarray:

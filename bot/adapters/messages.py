@@ -47,8 +47,9 @@ def status_text(t: Texts, event: JobEvent, template_title: str) -> str:
         case Finished():
             return t.gettext(DONE).format(title=template_title)
         case Failed(reason=reason):
-            # The queue's reasons are English; those the catalogue holds (e.g. inference's) are translated.
-            return f"❌ {template_title}: {t.gettext(reason)}"
+            # Reasons are msgids (the queue's and inference's), stored untranslated; every failure is refunded.
+            return t.gettext("❌ {title}: {reason} Your quota was refunded.").format(
+                title=template_title, reason=t.gettext(reason))
         case Cancelled():
             return t.gettext("🚫 {title}: cancelled.").format(title=template_title)
     raise TypeError(f"not a job event: {event!r}")

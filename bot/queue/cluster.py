@@ -23,7 +23,7 @@ from redis.asyncio import Redis
 from bot.config import Settings
 from bot.queue import broker as wiring
 from bot.queue.events import JobEvent, Progress
-from bot.queue.lifecycle import PHOTO_GONE, REFUNDED, JobLifecycle
+from bot.queue.lifecycle import PHOTO_GONE, JobLifecycle
 from bot.store.database import Database
 from bot.store.jobs import Jobs
 from bot.store.models import ACTIVE_STATES, Job, JobState, Template, utcnow
@@ -302,7 +302,7 @@ class ClusterRenderQueue:
                 case "done":
                     await self._store_video(job, attempt, outcome.get("frames", 0), outcome.get("seconds", 0.0))
                 case "rejected":
-                    await self._jobs.fail(job, f"{outcome['message']} {REFUNDED}", attempt=attempt)
+                    await self._jobs.fail(job, outcome["message"], attempt=attempt)
                 case "failed":
                     await self._jobs.fail(job, outcome["reason"], attempt=attempt)
                 case _:  # "retry": the worker lacked the photo or the template; send them again

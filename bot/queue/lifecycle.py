@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot import metrics
 from bot.config import Settings
+from bot.i18n import N_
 from bot.queue import joblog
 from bot.queue.events import FINAL_EVENTS, Cancelled, Failed, Finished, JobEvent, Progress, Queued, Started
 from bot.queue.subscriptions import Subscriptions
@@ -18,12 +19,14 @@ from bot.store.models import Job, JobState
 # A job whose renders were cut short this many times (crashes, lost workers, restarts) is given up.
 MAX_ATTEMPTS = 3
 
-REFUNDED = "Your quota was refunded."
-CRASHED = f"The renderer crashed. {REFUNDED}"
-TIMED_OUT = "The render took longer than {limit:g} seconds and was stopped. " + REFUNDED
-BROKE = f"Something went wrong while rendering. {REFUNDED}"
-PHOTO_GONE = f"Your photo is no longer here; please send it again. {REFUNDED}"
-GAVE_UP = f"The render was interrupted too many times. {REFUNDED}"
+# Why a render failed, as the user reads it: catalogue msgids with nothing filled in, so that a reason stored in a
+# job row, or sent by a worker on another machine, is translated when it is shown. Every failure is refunded,
+# and the adapters say so after the reason.
+CRASHED = N_("The renderer crashed.")
+TIMED_OUT = N_("The render took too long and was stopped.")
+BROKE = N_("Something went wrong while rendering.")
+PHOTO_GONE = N_("Your photo is no longer here; please send it again.")
+GAVE_UP = N_("The render was interrupted too many times.")
 
 
 class JobLifecycle:

@@ -14,7 +14,7 @@ from bot import metrics
 from bot.config import Settings
 from bot.queue import joblog
 from bot.queue.events import JobEvent
-from bot.queue.lifecycle import BROKE, CRASHED, PHOTO_GONE, REFUNDED, TIMED_OUT, JobLifecycle
+from bot.queue.lifecycle import BROKE, CRASHED, PHOTO_GONE, TIMED_OUT, JobLifecycle
 from bot.store.database import Database
 from bot.store.jobs import Jobs
 from bot.worker.process import TaskBroke, TaskRejected, WorkerCrashed, WorkerProcess
@@ -178,15 +178,16 @@ class LocalRenderQueue:
             async with asyncio.timeout(limit):
                 rendered = await process.run(Render(request), self._jobs.progress_reporter(job_id))
         except TimeoutError:
+            log.warning("job %s: stopped after %g s (MEMEBOT_JOB_TIME_LIMIT_SECONDS)", job_id, limit)
             await process.kill()
-            await self._jobs.fail(job, TIMED_OUT.format(limit=limit), output)
+            await self._jobs.fail(job, TIMED_OUT, output)
             await process.revive()
         except WorkerCrashed as crash:
             log.error("job %s: %s", job_id, crash)
             await self._jobs.fail(job, CRASHED, output)
             await process.revive()
         except TaskRejected as rejection:
-            await self._jobs.fail(job, f"{rejection} {REFUNDED}", output)
+            await self._jobs.fail(job, str(rejection), output)
         except TaskBroke as broken:
             log.error("job %s failed:\n%s", job_id, broken)
             await self._jobs.fail(job, BROKE, output)

@@ -210,9 +210,10 @@ class WorkerNode:
             async with asyncio.timeout(limit):
                 rendered = await slot.process.run(Render(request), self._progress_publisher(job_id, attempt))
         except TimeoutError:
+            log.warning("job %s: stopped after %g s (MEMEBOT_JOB_TIME_LIMIT_SECONDS)", job_id, limit)
             await slot.process.kill()  # the render is still running in there (with any others it shares it with)
             await slot.process.revive()
-            return {"kind": "failed", "reason": TIMED_OUT.format(limit=limit)}
+            return {"kind": "failed", "reason": TIMED_OUT}
         except WorkerCrashed as crash:
             log.error("job %s: %s", job_id, crash)
             await slot.process.revive()

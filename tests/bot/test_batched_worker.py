@@ -79,7 +79,7 @@ async def test_a_job_that_breaks_fails_alone_while_the_other_renders_on(running_
             break
     broken = await service.renders.request(BOB, GROUP, "raise", photo(other_face_png))
     assert (await follow(service, broken.job_id))[-1] == Failed(
-        broken.job_id, "Something went wrong while rendering. Your quota was refunded.")
+        broken.job_id, "Something went wrong while rendering.")
     assert isinstance((await follow(service, rendering.job_id))[-1], Finished)
 
 
@@ -91,7 +91,7 @@ async def test_a_crash_fails_the_jobs_the_process_held_and_the_next_job_renders(
         if isinstance(event, Started):
             break
     crashing = await service.renders.request(BOB, GROUP, "crash", photo(other_face_png))
-    crashed = "The renderer crashed. Your quota was refunded."
+    crashed = "The renderer crashed."
     assert (await follow(service, crashing.job_id))[-1] == Failed(crashing.job_id, crashed)
     assert (await follow(service, rendering.job_id))[-1] == Failed(rendering.job_id, crashed)  # it shared the process
 

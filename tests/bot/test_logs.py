@@ -168,5 +168,5 @@ async def test_a_failed_job_is_logged_with_its_reason(running_service, photo, ca
     lines = [record.getMessage() for record in caplog.records if record.name == "bot.jobs"]
     assert lines[1:] == [
         f"job {ticket.job_id} attempt 1: started on this machine",
-        f"job {ticket.job_id} attempt 1: failed: That face is too blurry to animate. Your quota was refunded.",
+        f"job {ticket.job_id} attempt 1: failed: That face is too blurry to animate.",
     ]

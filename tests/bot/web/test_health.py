@@ -122,7 +122,7 @@ async def test_failures_are_counted_by_reason_and_listed_on_the_dashboard(runnin
     await log_in(client)
     page = await (await client.get("/")).text()
     assert (f'<tr><td>{rejected.job_id}</td><td>reject</td><td>telegram:1001</td>'
-            '<td class="reason">That face is too blurry to animate. Your quota was refunded.</td></tr>') in page
+            '<td class="reason">That face is too blurry to animate.</td></tr>') in page
 
 
 async def test_a_failed_delivery_is_counted_as_a_retry(running_service: BuildService,

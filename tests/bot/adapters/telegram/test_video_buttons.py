@@ -78,7 +78,7 @@ async def test_a_failed_render_can_be_tried_again_and_buttons_work_after_a_resta
     await dave.sees("next in line")
     await telegram.stop()
     async with telegram.service.db.transaction() as session:  # the render failed while the bot was down
-        await Jobs(session).fail(held[0], "The renderer crashed. Your quota was refunded.")
+        await Jobs(session).fail(held[0], "The renderer crashed.")
     monkeypatch.undo()
     await telegram.start()
 
