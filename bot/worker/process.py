@@ -218,21 +218,28 @@ class WorkerProcess:
     async def _receive(self) -> object:
         """The next message from the process, waiting on the event loop rather than blocking it."""
         assert self._connection is not None and self._process is not None
-        loop = asyncio.get_running_loop()
-        readable = loop.create_future()
-        descriptor = self._connection.fileno()
-
-        def wake() -> None:
-            if not readable.done():
-                readable.set_result(None)
-
-        loop.add_reader(descriptor, wake)
-        try:
-            await readable
-        finally:
-            loop.remove_reader(descriptor)
+        await _readable(self._connection.fileno())
         try:
             return self._connection.recv()
         except (EOFError, OSError):
-            await asyncio.to_thread(self._process.join, STOP_TIMEOUT_SECONDS)
+            # Waiting on the sentinel, not join() in a thread: a thread outlives this task's cancellation and would
+            # race kill()'s join for the exit status, leaving the process unreaped when kill() closes it.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(_readable(self._process.sentinel), STOP_TIMEOUT_SECONDS)
             raise WorkerCrashed(f"the worker process exited with code {self._process.exitcode}") from None
+
+
+async def _readable(descriptor: int) -> None:
+    """Wait on the event loop until the descriptor can be read: a pipe has data, or a process's sentinel ended."""
+    loop = asyncio.get_running_loop()
+    readable = loop.create_future()
+
+    def wake() -> None:
+        if not readable.done():
+            readable.set_result(None)
+
+    loop.add_reader(descriptor, wake)
+    try:
+        await readable
+    finally:
+        loop.remove_reader(descriptor)
