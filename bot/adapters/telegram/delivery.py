@@ -20,7 +20,7 @@ from bot.adapters.telegram.identity import PLATFORM
 from bot.adapters.telegram.limits import FileLimits
 from bot.i18n import ENGLISH, Texts, texts
 from bot.queue import Failed, Finished, JobEvent
-from bot.service import MemeService
+from bot.service import CachedRender, MemeService, QueuedRender
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,13 @@ class Deliveries(JobFollowers[StatusMessage]):
 
     def where_from(self, reply_to: dict[str, Any]) -> StatusMessage:
         return StatusMessage.from_reply_to(reply_to)
+
+    async def take(self, outcome: QueuedRender | CachedRender, where: StatusMessage) -> None:
+        """Send a cached video now, or follow a queued job (its first event is its place in the queue)."""
+        if isinstance(outcome, CachedRender):
+            await self.send_video(where, outcome.output, outcome.job_id)
+        else:
+            self.follow(outcome.job_id, where)
 
     async def send_video(self, where: StatusMessage, output: Path, job_id: int) -> None:
         """Send the video of the job as a reply to the photo, with its buttons, shrunk if over the upload limit (or

@@ -20,7 +20,7 @@ from bot.adapters.telegram.identity import PLATFORM, chat_ref, user_ref
 from bot.adapters.telegram.language import texts_of
 from bot.adapters.telegram.parts import match_of, query_of
 from bot.i18n import language_of
-from bot.service import CachedRender, UserFacingError, UserRef
+from bot.service import UserFacingError, UserRef
 
 
 async def delete_pressed(update: Update, context: MemeContext) -> None:
@@ -109,10 +109,7 @@ async def _sing_again(update: Update, context: MemeContext, job_id: int, slug: s
     except UserFacingError as refusal:
         await status.edit_text(refusal.text(t))
         return
-    if isinstance(outcome, CachedRender):
-        await context.deliveries.send_video(where, outcome.output, outcome.job_id)
-    else:
-        context.deliveries.follow(outcome.job_id, where)
+    await context.deliveries.take(outcome, where)
 
 
 def _message_of(message: object) -> Message:

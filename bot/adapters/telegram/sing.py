@@ -30,7 +30,7 @@ from bot.adapters.telegram.identity import chat_ref, user_ref
 from bot.adapters.telegram.language import texts_of
 from bot.adapters.telegram.parts import match_of, message_of, query_of, sender_of
 from bot.i18n import language_of
-from bot.service import CachedRender, ConsentRequired, PhotoTooLarge, UserFacingError
+from bot.service import ConsentRequired, PhotoTooLarge, UserFacingError
 
 SING = "/sing"
 
@@ -127,10 +127,7 @@ async def sing(
     except UserFacingError as refusal:
         await status.edit_text(refusal.text(t))
         return
-    if isinstance(outcome, CachedRender):
-        await context.deliveries.send_video(where, outcome.output, outcome.job_id)
-    else:
-        context.deliveries.follow(outcome.job_id, where)  # its first event is the job's place in the queue
+    await context.deliveries.take(outcome, where)
 
 
 async def _show(photo_message: Message, status: Message | None, text: str) -> Message:
