@@ -2,12 +2,8 @@
 import json
 
 import pytest
-import torch
 
 from bot.cli import main
-from inference.fomm import FOMMConfig, load
-from inference.fomm.animator import FOMMAnimator
-from inference.fomm.checkpoint import networks
 from inference.image_io import load_photo
 from inference.provenance import ContentCredentials, ProvenanceError, SigningFiles, prepare_signing_files
 from inference.render import RenderOptions, prepare_photo, render
@@ -53,12 +49,8 @@ def test_a_cli_render_is_signed_as_ai_made_with_the_templates_title_and_credits(
     assert own.certificate.read_bytes() == first
 
 
-def test_a_fomm_render_is_signed(demo_photo, short_clip, tmp_path, own_signing):
-    config = FOMMConfig.small()
-    torch.manual_seed(0)
-    checkpoint = tmp_path / "small.pth.tar"
-    torch.save({name: net.state_dict() for name, net in networks(config).items()}, checkpoint)
-    animator = FOMMAnimator(load(checkpoint, config=config), batch_size=8)
+def test_a_fomm_render_is_signed(demo_photo, short_clip, tmp_path, own_signing, small_fomm):
+    animator = small_fomm
     template = clip_template(short_clip, tmp_path / "cache")
     out = tmp_path / "fomm.mp4"
     credentials = ContentCredentials(own_signing, template.meta.title, template.meta.credits)

@@ -3,12 +3,9 @@ import subprocess
 
 import numpy as np
 import pytest
-import torch
 
 from bot.cli import main
-from inference.fomm.animator import FOMMAnimator
-from inference.fomm import FOMMConfig, load
-from inference.fomm.checkpoint import networks
+from inference.fomm import FOMMConfig
 from inference.image_io import load_photo
 from inference.render import RenderOptions, prepare_photo, render
 from inference.templates import TemplateLibrary, clip_template
@@ -121,12 +118,8 @@ def test_a_missing_checkpoint_is_reported_before_a_driving_clip_is_ingested(data
     assert not list(data_dir.rglob("clip-*"))  # no motion was computed for a render that cannot run
 
 
-def test_fomm_backend_streams_batches_with_keypoints_computed_once(demo_photo, short_clip, tmp_path):
-    config = FOMMConfig.small()
-    torch.manual_seed(0)
-    checkpoint = tmp_path / "small.pth.tar"
-    torch.save({name: net.state_dict() for name, net in networks(config).items()}, checkpoint)
-    animator = FOMMAnimator(load(checkpoint, config=config), batch_size=8)
+def test_fomm_backend_streams_batches_with_keypoints_computed_once(demo_photo, short_clip, tmp_path, small_fomm):
+    animator = small_fomm
     template = clip_template(short_clip, tmp_path / "cache")
     prepared = prepare_photo(load_photo(demo_photo))
     done = []
@@ -134,7 +127,7 @@ def test_fomm_backend_streams_batches_with_keypoints_computed_once(demo_photo, s
                    progress=lambda frames, total: done.append((frames, total)))
     assert done == [(8, 30), (16, 30), (24, 30), (30, 30)]
     assert stats.backend == "fomm" and probe(tmp_path / "fomm.mp4").has_audio
-    assert template.cached_keypoints(animator.model.weights_id)["value"].shape == (30, config.num_kp, 2)
+    assert template.cached_keypoints(animator.model.weights_id)["value"].shape == (30, FOMMConfig.small().num_kp, 2)
 
 
 def test_shipped_templates_are_listed(shipped_templates):
