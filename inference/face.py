@@ -58,7 +58,8 @@ class SquareBox:
         return size / self.side
 
 
-def _models_dir() -> Path:
+def models_dir() -> Path:
+    """The folder of the dlib model files that face_recognition_models ships."""
     # Importing face_recognition_models runs pkg_resources, gone from new setuptools: locate it instead.
     spec = importlib.util.find_spec("face_recognition_models")
     if spec is None or not spec.submodule_search_locations:
@@ -73,7 +74,7 @@ def _detector() -> dlib.fhog_object_detector:
 
 @functools.cache
 def _shape_predictor() -> dlib.shape_predictor:
-    return dlib.shape_predictor(str(_models_dir() / "shape_predictor_68_face_landmarks.dat"))
+    return dlib.shape_predictor(str(models_dir() / "shape_predictor_68_face_landmarks.dat"))
 
 
 def detect_faces(rgb: np.ndarray, max_side: int | None = None) -> list[FaceBox]:

@@ -1,11 +1,14 @@
 """The issue's figures, measured on rendered frames by detecting their faces afresh: mouth amplitude and timing
 against the template's, head roll error. Two judges read the frames: dlib (the animator's own detector) and
 MediaPipe's Face Mesh, an independent one (another model, another landmark scheme), each reading the template's
-frames and the rendered ones alike."""
+frames and the rendered ones alike. Identity is judged by dlib's face recognition network (a ResNet embedding,
+128 numbers per face; faces of one person lie within about 0.6 of each other)."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
+import dlib
 import mediapipe as mp
 import numpy as np
 
@@ -62,6 +65,22 @@ def mesh_reading(frames: np.ndarray) -> Reading:
 
 
 JUDGES = {"dlib": dlib_reading, "mediapipe": mesh_reading}
+
+
+@functools.cache
+def _recognition() -> tuple[dlib.shape_predictor, dlib.face_recognition_model_v1]:
+    """The 5-point aligner and the embedding network that ship with face_recognition_models."""
+    models = detection.models_dir()
+    return (dlib.shape_predictor(str(models / "shape_predictor_5_face_landmarks.dat")),
+            dlib.face_recognition_model_v1(str(models / "dlib_face_recognition_resnet_model_v1.dat")))
+
+
+def identity(image: np.ndarray) -> np.ndarray:
+    """The embedding (128,) of the largest face in an RGB image."""
+    aligner, network = _recognition()
+    face, image = detection.largest_face(image), np.ascontiguousarray(image)
+    box = dlib.rectangle(round(face.left), round(face.top), round(face.right), round(face.bottom))
+    return np.array(network.compute_face_descriptor(image, aligner(image, box)))
 
 
 @dataclass(frozen=True)
