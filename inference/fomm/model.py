@@ -29,7 +29,8 @@ class FOMM:
 
     It takes over the two networks given (optimising changes them in place); `load` is the usual way in.
 
-    optimize: fold BatchNorm into the convs and use sub-pixel up blocks (same results within 1e-4);
+    optimize: fold BatchNorm into the convs, use sub-pixel up blocks and Winograd bottleneck convs (same results
+    within 1e-4);
     channels_last: keep weights and activations channels-last (faster convs on CPU and on CUDA tensor cores);
     dtype: store the generator's weights in this dtype and run it under torch.autocast with it (torch.bfloat16 on
     a CPU with native bf16, torch.float16 on CUDA); None means fp32. The keypoint detector stays fp32: it runs
