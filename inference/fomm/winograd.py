@@ -62,12 +62,13 @@ class WinogradConv2d(nn.Module):
         output, kernel, data = winograd_transforms()
         self.tile_outputs = output.shape[0]
         weight = conv.weight.detach()
-        # (out, in, 3, 3) -> G g G^T per channel pair -> (position in the 6x6 tile, in, out), the GEMMs' right side
-        transformed = (kernel @ weight.double() @ kernel.T).flatten(2).permute(2, 1, 0)
-        self.weight = nn.Parameter(transformed.to(weight.dtype).contiguous(), requires_grad=False)
+        # G g G^T of every channel pair, as (position in the tile, in, out): the GEMMs' right-hand sides
+        taps = weight.permute(2, 3, 1, 0).reshape(KERNEL * KERNEL, -1)  # (3x3 tap, in * out)
+        transformed = torch.kron(kernel, kernel).to(weight) @ taps
+        self.weight = nn.Parameter(transformed.view(-1, weight.shape[1], weight.shape[0]), requires_grad=False)
         bias = conv.bias.detach() if conv.bias is not None else weight.new_zeros(weight.shape[0])
         self.bias = nn.Parameter(bias, requires_grad=False)
-        # B^T d B and A^T m A of every tile at once: a 6x6 (4x4) tile flattened is multiplied by a Kronecker product
+        # B^T d B and A^T m A of every tile at once: a 6x6 (4x4) tile, flattened, times a Kronecker product
         self.register_buffer("input_transform", torch.kron(data, data).float())
         self.register_buffer("output_transform", torch.kron(output, output).float())
 
