@@ -1,6 +1,7 @@
 """A drawn face that dlib detects, posed by a few parameters: the demo's singers are made from it."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -18,6 +19,15 @@ class Look:
     background_top: tuple[int, int, int]
     background_bottom: tuple[int, int, int]
 
+
+# The mouth, on the 512 canvas, in a person's proportions (the detectors read the old tall oval with thin lips
+# poorly: dlib's opening followed its drawn one with r 0.57): its row, its half-width (narrowing as it opens), the
+# inside's full height when wide open (no taller than the mouth is wide), the share of the opening the upper lip
+# rises by (the lower lip drops the rest), and the lips' thickness.
+MOUTH_ROW, MOUTH_HALF_WIDTH, MOUTH_NARROWING, MOUTH_MAX_OPENING, UPPER_LIP_RISE = 75, 46, 6, 50, 0.3
+UPPER_LIP, LOWER_LIP = 10, 13
+MOUTH_CAVITY = (50, 20, 30)
+EYE_CORNER_DISTANCE = 144  # the outer corners of the eyes drawn at x = +-48 with half-width 24
 
 SINGER = Look(skin=(225, 180, 150), hair=(60, 40, 30), iris=(110, 80, 60), lips=(170, 70, 70),
               background_top=(70, 90, 120), background_bottom=(70, 130, 180))
@@ -77,11 +87,30 @@ def _draw_head(look: Look, pose: Pose, size: int) -> tuple[np.ndarray, np.ndarra
     nose = np.array([p(0, -30), p(-14, 30), p(14, 30)], np.int32)
     cv2.polylines(layer, [nose], False, tuple(int(c * 0.75) for c in look.skin), max(1, round(3 * u)))
     cv2.ellipse(layer, p(0, 30), axes(18, 8), 0, 0, 180, tuple(int(c * 0.7) for c in look.skin), -1)
-    opening = 6 + 40 * pose.mouth_open
-    cv2.ellipse(layer, p(0, 75), axes(42, opening), 0, 0, 360, look.lips, -1)
-    if opening > 10:
-        cv2.ellipse(layer, p(0, 75), axes(34, opening - 6), 0, 0, 360, (50, 20, 30), -1)
+    _draw_mouth(layer, pose.mouth_open, look.lips, p, axes)
     return layer, alpha
+
+
+def _mouth_geometry(mouth_open: float) -> tuple[float, float, float]:
+    """Half-width, inside height and the inside's centre row of the drawn mouth, on the 512 canvas."""
+    height = MOUTH_MAX_OPENING * mouth_open
+    return MOUTH_HALF_WIDTH - MOUTH_NARROWING * mouth_open, height, MOUTH_ROW + (0.5 - UPPER_LIP_RISE) * height
+
+
+def _draw_mouth(layer: np.ndarray, mouth_open: float, lips: tuple[int, int, int], p: Callable,
+                axes: Callable) -> None:
+    """Lips as thick as a person's around an inside no taller than it is wide, the lower lip dropping most."""
+    half_width, height, centre = _mouth_geometry(mouth_open)
+    cv2.ellipse(layer, p(0, centre), axes(half_width, height / 2 + UPPER_LIP), 0, 180, 360, lips, -1)
+    cv2.ellipse(layer, p(0, centre), axes(half_width, height / 2 + LOWER_LIP), 0, 0, 180, lips, -1)
+    seam = tuple(int(c * 0.5) for c in lips)
+    cv2.ellipse(layer, p(0, centre), axes(half_width - 4, max(height / 2, 1)), 0, 0, 360, seam if height < 2 else
+                MOUTH_CAVITY, -1)
+
+
+def mouth_truth(pose: Pose) -> float:
+    """The drawn mouth's inside height over the outer eye corners' distance, the figure the judges read."""
+    return _mouth_geometry(pose.mouth_open)[1] / EYE_CORNER_DISTANCE
 
 
 def draw_face(look: Look, pose: Pose = Pose(), height: int = 512, width: int = 512) -> np.ndarray:
