@@ -4,7 +4,8 @@ import torch
 
 from inference.fomm import FOMM, load, normalize_kp
 from inference.fomm.blocks import UpBlock2d, fold_batchnorm
-from inference.fomm.optimize import SubpixelUpBlock2d, WinogradResBlock2d
+from inference.fomm.optimize import SubpixelUpBlock2d
+from inference.fomm.winograd import WinogradConv2d
 
 from .conftest import SMALL
 
@@ -77,7 +78,8 @@ def test_optimised_model_matches_the_plain_networks(small_checkpoint, small_mode
     plain = load(small_checkpoint, config=SMALL, optimize=False, channels_last=False)
     assert not any(isinstance(m, SubpixelUpBlock2d) for m in plain.generator.modules())
     assert any(isinstance(m, SubpixelUpBlock2d) for m in small_model.generator.modules())
-    assert all(isinstance(block, WinogradResBlock2d) for block in small_model.generator.bottleneck)
+    assert all(isinstance(conv, WinogradConv2d) for block in small_model.generator.bottleneck
+               for conv in (block.conv1, block.conv2))
     torch.testing.assert_close(plain.keypoints(small_frames)["value"], small_model.keypoints(small_frames)["value"],
                                rtol=0, atol=1e-5)
     kp_source, kp_driving, kp_initial = keypoints

@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from inference.fomm.blocks import ResBlock2d
-from inference.fomm.optimize import WinogradResBlock2d
+from inference.fomm.optimize import use_winograd_convs_
 from inference.fomm.precision import store_weights_in_
 from inference.fomm.winograd import WinogradConv2d, winograd_transforms
 
@@ -68,7 +68,7 @@ def test_winograd_conv_in_bf16_stays_within_its_tolerance():
     assert difference.max() <= 0.25 and difference.mean() <= 0.025, f"{difference.max():.2e}, {difference.mean():.2e}"
 
 
-def test_winograd_res_block_equals_the_folded_block():
+def test_res_block_with_winograd_convs_equals_the_plain_block():
     torch.manual_seed(2)
     block = ResBlock2d(32).eval()
     with torch.no_grad():
@@ -79,5 +79,6 @@ def test_winograd_res_block_equals_the_folded_block():
     with torch.inference_mode():
         expected = block(x)
         block.fold_batchnorm_()
-        out = WinogradResBlock2d(block)(x)
+        use_winograd_convs_(block)
+        out = block(x)
     torch.testing.assert_close(out, expected, rtol=0, atol=FP32_TOLERANCE)
