@@ -12,7 +12,7 @@ from .generator import OcclusionAwareGenerator, SourceEncoding
 from .keypoint_detector import KPDetector
 from .motion import Keypoints, normalize_kp
 from .optimize import optimize_for_inference_
-from .precision import store_weights_in_
+from .precision import fewer_flop_convs_pay, store_weights_in_
 
 
 def _inference(method):
@@ -29,8 +29,8 @@ class FOMM:
 
     It takes over the two networks given (optimising changes them in place); `load` is the usual way in.
 
-    optimize: fold BatchNorm into the convs, use sub-pixel up blocks and Winograd bottleneck convs (same results
-    within 1e-4);
+    optimize: fold BatchNorm into the convs, use sub-pixel up blocks and Winograd bottleneck convs where they pay
+    (same results within 1e-4);
     channels_last: keep weights and activations channels-last (faster convs on CPU and on CUDA tensor cores);
     dtype: store the generator's weights in this dtype and run it under torch.autocast with it (torch.bfloat16 on
     a CPU with native bf16, torch.float16 on CUDA); None means fp32. The keypoint detector stays fp32: it runs
@@ -45,10 +45,11 @@ class FOMM:
         self.device = torch.device(device)
         self.dtype = dtype
         self.memory_format = torch.channels_last if channels_last else torch.contiguous_format
+        fewer_flops = fewer_flop_convs_pay(self.device, dtype)
         for network in (kp_detector, generator):
             network.eval().requires_grad_(False)
             if optimize:
-                optimize_for_inference_(network)
+                optimize_for_inference_(network, fewer_flops)
             if dtype is not None and network is generator:
                 store_weights_in_(network, dtype)
             # Module.to takes memory_format at run time; torch's stub leaves it out.

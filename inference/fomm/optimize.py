@@ -51,13 +51,14 @@ def use_winograd_convs_(block: ResBlock2d) -> None:
         block.add_module(name, WinogradConv2d(getattr(block, name)))
 
 
-def optimize_for_inference_(network: nn.Module) -> None:
-    """In place: fold every BatchNorm that follows a conv; the generator gets sub-pixel up blocks, Winograd convs."""
+def optimize_for_inference_(network: nn.Module, fewer_flops: bool = True) -> None:
+    """In place: fold every BatchNorm that follows a conv; with fewer_flops the generator also gets sub-pixel up
+    blocks and Winograd bottleneck convs (see precision.fewer_flop_convs_pay for where they pay)."""
     for module in list(network.modules()):
         fold = getattr(module, "fold_batchnorm_", None)
         if fold is not None:
             fold()
-    if isinstance(network, OcclusionAwareGenerator):
+    if fewer_flops and isinstance(network, OcclusionAwareGenerator):
         # only these pay (9.7 GMAC a frame at 128-256 px): the hourglasses' up blocks run at 64 px and less, where
         # the padded border eats the saving, and their weights would grow by 16/9 (about 85 MB more)
         for i, block in enumerate(network.up_blocks):

@@ -3,7 +3,9 @@ import pytest
 import torch
 
 from inference.fomm import load
-from inference.fomm.precision import CPUINFO, auto_dtype_name, cpu_flags, resolve_dtype
+from inference.fomm.optimize import SubpixelUpBlock2d
+from inference.fomm.precision import CPUINFO, auto_dtype_name, cpu_flags, fewer_flop_convs_pay, resolve_dtype
+from inference.fomm.winograd import WinogradConv2d
 
 from .conftest import SMALL
 
@@ -29,6 +31,16 @@ def test_auto_is_bf16_only_with_native_bf16_and_fp16_on_cuda(tmp_path):
     assert auto_dtype_name(cpu, cpu_flags(cpuinfo(tmp_path, SKYLAKE_FLAGS))) == "fp32"  # AVX-512 alone emulates bf16
     assert auto_dtype_name(cpu, frozenset()) == "fp32"
     assert auto_dtype_name(torch.device("cuda"), frozenset()) == "fp16"
+
+
+def test_fewer_flop_rewrites_are_left_out_only_for_bf16_on_amx(tmp_path, small_checkpoint):
+    cpu, amx = torch.device("cpu"), cpu_flags(cpuinfo(tmp_path, ZEN5_FLAGS + " amx_bf16 amx_tile"))
+    zen5 = cpu_flags(cpuinfo(tmp_path, ZEN5_FLAGS))
+    assert fewer_flop_convs_pay(cpu, None, amx) and fewer_flop_convs_pay(cpu, torch.bfloat16, zen5)
+    assert not fewer_flop_convs_pay(cpu, torch.bfloat16, amx)
+    model = load(small_checkpoint, config=SMALL, dtype=torch.bfloat16)
+    rewritten = any(isinstance(m, SubpixelUpBlock2d | WinogradConv2d) for m in model.generator.modules())
+    assert rewritten == fewer_flop_convs_pay(cpu, torch.bfloat16)  # this machine's own flags decide
 
 
 def test_resolve_names_the_choice_and_its_torch_dtype():
