@@ -37,9 +37,10 @@ def fewer_flop_convs_pay(device: torch.device, dtype: torch.dtype | None, flags:
     """Whether the sub-pixel and Winograd rewrites (fewer multiplies, more memory traffic) beat direct convs.
 
     They do everywhere measured but in bf16 on a CPU with AMX tiles: there oneDNN's direct convs run at up to
-    3 TFLOP/s, a 256-channel bottleneck conv in 6 ms against Winograd's 13, an up block 4x faster than sub-pixel.
+    3 TFLOP/s, a 256-channel bottleneck conv in 6 ms against Winograd's 13, an up block's conv 3-4x faster than
+    its sub-pixel form.
     """
-    if dtype is None or device.type != "cpu":
+    if dtype is not torch.bfloat16 or device.type != "cpu":
         return True
     return "amx_bf16" not in (cpu_flags() if flags is None else flags)
 

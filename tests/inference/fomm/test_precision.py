@@ -38,6 +38,7 @@ def test_fewer_flop_rewrites_are_left_out_only_for_bf16_on_amx(tmp_path, small_c
     zen5 = cpu_flags(cpuinfo(tmp_path, ZEN5_FLAGS))
     assert fewer_flop_convs_pay(cpu, None, amx) and fewer_flop_convs_pay(cpu, torch.bfloat16, zen5)
     assert not fewer_flop_convs_pay(cpu, torch.bfloat16, amx)
+    assert fewer_flop_convs_pay(cpu, torch.float16, amx)  # AMX-BF16 tiles do not take fp16
     model = load(small_checkpoint, config=SMALL, dtype=torch.bfloat16)
     rewritten = any(isinstance(m, SubpixelUpBlock2d | WinogradConv2d) for m in model.generator.modules())
     assert rewritten == fewer_flop_convs_pay(cpu, torch.bfloat16)  # this machine's own flags decide
