@@ -44,6 +44,45 @@ class SubpixelUpBlock2d(nn.Module):
         return out
 
 
+# Below this many output channels oneDNN's direct conv leaves its fast path (measured: 1 and 3 are 2-4x slower than
+# as column taps, 10 and 11 break even).
+FEW_OUTPUTS = 8
+
+
+class ColumnTapsConv2d(nn.Module):
+    """A wide-kernel conv with few outputs as a (kh, 1) conv to (out x kw) channels, one per kernel column, summed
+    at their column shifts: the same products, but oneDNN runs a conv with 3 outputs off its fast path (64->3 7x7
+    at 256 px, batch 4, 2 threads: 122 ms direct, 55 ms so) and one with 21 on it."""
+
+    def __init__(self, conv: nn.Conv2d):
+        super().__init__()
+        if conv.stride != (1, 1) or conv.dilation != (1, 1) or conv.groups != 1 or isinstance(conv.padding, str):
+            raise ValueError(f"not a plain stride-1 conv: {conv}")
+        weight = conv.weight.detach()
+        self.out_features, _, _, self.kernel_width = weight.shape
+        # (out, in, kh, kw) -> (out * kw, in, kh, 1): output channel o * kw + j holds column j of filter o
+        self.weight = nn.Parameter(weight.permute(0, 3, 1, 2).reshape(-1, weight.shape[1], weight.shape[2], 1),
+                                   requires_grad=False)
+        bias = conv.bias.detach() if conv.bias is not None else weight.new_zeros(self.out_features)
+        self.bias = nn.Parameter(bias, requires_grad=False)
+        self.padding = cast(tuple[int, int], conv.padding)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        columns = F.conv2d(x, self.weight, padding=self.padding)  # (B, out * kw, H', W + 2 pw): every column's taps
+        b, _, h, padded_width = columns.shape
+        width = padded_width - self.kernel_width + 1
+        # viewed as (B, H', W', out, kw), tap j of output column x being padded column x + j: one strided reduction
+        nhwc = columns.permute(0, 2, 3, 1)
+        image_stride, row_stride, column_stride, channel_stride = nhwc.stride()
+        shifted = nhwc.as_strided((b, h, width, self.out_features, self.kernel_width),
+                                  (image_stride, row_stride, column_stride, self.kernel_width * channel_stride,
+                                   column_stride + channel_stride), nhwc.storage_offset())
+        # summed in fp32: under autocast the taps come out in bf16, and the sum then rounds only once more
+        out = shifted.sum(-1, dtype=torch.float32).add_(self.bias).to(columns.dtype).permute(0, 3, 1, 2)
+        channels_last = x.is_contiguous(memory_format=torch.channels_last)
+        return out.contiguous(memory_format=torch.channels_last if channels_last else torch.contiguous_format)
+
+
 def use_winograd_convs_(block: ResBlock2d) -> None:
     """In place: the residual block's two 3x3 convs become Winograd F(4x4, 3x3), 4x fewer multiplies; its forward
     stays as it is."""
@@ -52,12 +91,16 @@ def use_winograd_convs_(block: ResBlock2d) -> None:
 
 
 def optimize_for_inference_(network: nn.Module, fewer_flops: bool = True) -> None:
-    """In place: fold every BatchNorm that follows a conv; with fewer_flops the generator also gets sub-pixel up
-    blocks and Winograd bottleneck convs (see precision.fewer_flop_convs_pay for where they pay)."""
+    """In place: fold every BatchNorm that follows a conv and run convs with few outputs as column taps; with
+    fewer_flops the generator also gets sub-pixel up blocks and Winograd bottleneck convs (see
+    precision.fewer_flop_convs_pay for where they pay)."""
     for module in list(network.modules()):
         fold = getattr(module, "fold_batchnorm_", None)
         if fold is not None:
             fold()
+        for name, child in module.named_children():
+            if isinstance(child, nn.Conv2d) and child.out_channels < FEW_OUTPUTS and child.kernel_size[1] > 1:
+                setattr(module, name, ColumnTapsConv2d(child))  # the generator's final conv, dense motion's occlusion
     if fewer_flops and isinstance(network, OcclusionAwareGenerator):
         # only these pay (9.7 GMAC a frame at 128-256 px): the hourglasses' up blocks run at 64 px and less, where
         # the padded border eats the saving, and their weights would grow by 16/9 (about 85 MB more)

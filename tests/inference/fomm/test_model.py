@@ -4,7 +4,7 @@ import torch
 
 from inference.fomm import FOMM, load, normalize_kp
 from inference.fomm.blocks import UpBlock2d, fold_batchnorm
-from inference.fomm.optimize import SubpixelUpBlock2d
+from inference.fomm.optimize import ColumnTapsConv2d, SubpixelUpBlock2d
 from inference.fomm.winograd import WinogradConv2d
 
 from .conftest import SMALL
@@ -80,6 +80,8 @@ def test_optimised_model_matches_the_plain_networks(small_checkpoint, small_mode
     assert any(isinstance(m, SubpixelUpBlock2d) for m in small_model.generator.modules())
     assert all(isinstance(conv, WinogradConv2d) for block in small_model.generator.bottleneck
                for conv in (block.conv1, block.conv2))
+    assert isinstance(small_model.generator.final, ColumnTapsConv2d)
+    assert isinstance(small_model.generator.dense_motion_network.occlusion, ColumnTapsConv2d)
     torch.testing.assert_close(plain.keypoints(small_frames)["value"], small_model.keypoints(small_frames)["value"],
                                rtol=0, atol=1e-5)
     kp_source, kp_driving, kp_initial = keypoints
@@ -104,6 +106,32 @@ def test_subpixel_up_block_equals_upsample_then_conv(memory_format):
         out = subpixel(x)
     assert out.is_contiguous(memory_format=memory_format)
     torch.testing.assert_close(out, expected, rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize("memory_format", [torch.contiguous_format, torch.channels_last])
+@pytest.mark.parametrize("padding", [0, 3])
+def test_column_taps_conv_equals_the_conv(memory_format, padding):
+    torch.manual_seed(2)
+    conv = torch.nn.Conv2d(5, 3, (7, 5), padding=padding).eval()
+    x = torch.randn(2, 5, 12, 13).contiguous(memory_format=memory_format)
+    with torch.inference_mode():
+        expected = conv(x)
+        out = ColumnTapsConv2d(conv)(x)
+    assert out.shape == expected.shape and out.is_contiguous(memory_format=memory_format)
+    torch.testing.assert_close(out, expected, rtol=0, atol=1e-5)
+
+
+def test_column_taps_conv_under_bf16_autocast_is_as_close_as_the_conv():
+    torch.manual_seed(3)
+    conv = torch.nn.Conv2d(16, 1, 7, padding=3).eval()
+    x = torch.randn(1, 16, 20, 20)
+    with torch.inference_mode():
+        expected = conv(x)
+        columns = ColumnTapsConv2d(conv)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            direct, out = conv(x), columns(x)
+    assert out.dtype == direct.dtype == torch.bfloat16
+    assert (out.float() - expected).abs().max() <= 2 * (direct.float() - expected).abs().max()
 
 
 def test_folding_keeps_a_conv_bn_pair_exact():
