@@ -9,6 +9,11 @@ def channel_width(block_expansion: int, max_features: int, level: int) -> int:
     return min(max_features, block_expansion * 2**level)
 
 
+def memory_format_of(x: torch.Tensor) -> torch.memory_format:
+    """channels_last if `x` is laid out so, else contiguous: what a rewritten op's output should keep."""
+    return torch.channels_last if x.is_contiguous(memory_format=torch.channels_last) else torch.contiguous_format
+
+
 @torch.no_grad()
 def fold_batchnorm(conv: nn.Conv2d, norm: nn.BatchNorm2d) -> None:
     """Fold an eval-mode BatchNorm that directly follows `conv` into the conv's weight and bias."""

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .blocks import ResBlock2d, UpBlock2d
+from .blocks import ResBlock2d, UpBlock2d, memory_format_of
 from .generator import OcclusionAwareGenerator
 from .winograd import WinogradConv2d
 
@@ -35,9 +35,8 @@ class SubpixelUpBlock2d(nn.Module):
         c = self.out_features
         # padding 1 gives (h+1, w+1) outputs; phase a of output row 2i+a is at row i+a of its phase's output
         phases = F.relu(F.conv2d(x, self.weight, self.bias, padding=1), inplace=True)
-        channels_last = x.is_contiguous(memory_format=torch.channels_last)
         out = torch.empty(b, c, 2 * h, 2 * w, dtype=phases.dtype, device=phases.device,
-                          memory_format=torch.channels_last if channels_last else torch.contiguous_format)
+                          memory_format=memory_format_of(x))
         for a in (0, 1):
             for p in (0, 1):
                 out[:, :, a::2, p::2] = phases[:, (2 * a + p) * c:(2 * a + p + 1) * c, a:a + h, p:p + w]
@@ -54,10 +53,17 @@ class ColumnTapsConv2d(nn.Module):
     at their column shifts: the same products, but oneDNN runs a conv with 3 outputs off its fast path (64->3 7x7
     at 256 px, batch 4, 2 threads: 122 ms direct, 55 ms so) and one with 21 on it."""
 
+    @staticmethod
+    def pays_for(conv: nn.Conv2d) -> bool:
+        """Whether `conv` can be rewritten so (plain, stride 1) and gains from it (few outputs, kernel wider than 1)."""
+        plain = conv.stride == (1, 1) and conv.dilation == (1, 1) and conv.groups == 1
+        plain = plain and not isinstance(conv.padding, str)
+        return plain and conv.out_channels < FEW_OUTPUTS and conv.kernel_size[1] > 1
+
     def __init__(self, conv: nn.Conv2d):
         super().__init__()
-        if conv.stride != (1, 1) or conv.dilation != (1, 1) or conv.groups != 1 or isinstance(conv.padding, str):
-            raise ValueError(f"not a plain stride-1 conv: {conv}")
+        if not self.pays_for(conv):
+            raise ValueError(f"not a plain stride-1 conv with few outputs and a kernel wider than 1: {conv}")
         weight = conv.weight.detach()
         self.out_features, _, _, self.kernel_width = weight.shape
         # (out, in, kh, kw) -> (out * kw, in, kh, 1): output channel o * kw + j holds column j of filter o
@@ -79,8 +85,7 @@ class ColumnTapsConv2d(nn.Module):
                                    column_stride + channel_stride), nhwc.storage_offset())
         # summed in fp32: under autocast the taps come out in bf16, and the sum then rounds only once more
         out = shifted.sum(-1, dtype=torch.float32).add_(self.bias).to(columns.dtype).permute(0, 3, 1, 2)
-        channels_last = x.is_contiguous(memory_format=torch.channels_last)
-        return out.contiguous(memory_format=torch.channels_last if channels_last else torch.contiguous_format)
+        return out.contiguous(memory_format=memory_format_of(x))
 
 
 def use_winograd_convs_(block: ResBlock2d) -> None:
@@ -99,7 +104,7 @@ def optimize_for_inference_(network: nn.Module, fewer_flops: bool = True) -> Non
         if fold is not None:
             fold()
         for name, child in module.named_children():
-            if isinstance(child, nn.Conv2d) and child.out_channels < FEW_OUTPUTS and child.kernel_size[1] > 1:
+            if isinstance(child, nn.Conv2d) and ColumnTapsConv2d.pays_for(child):
                 setattr(module, name, ColumnTapsConv2d(child))  # the generator's final conv, dense motion's occlusion
     if fewer_flops and isinstance(network, OcclusionAwareGenerator):
         # only these pay (9.7 GMAC a frame at 128-256 px): the hourglasses' up blocks run at 64 px and less, where

@@ -5,6 +5,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .blocks import memory_format_of
+
 # The finite interpolation points (infinity is the sixth). 2 and -1/2 rather than the usual ±2 keep the transforms'
 # entries small: a random 256-channel conv's largest fp32 error is 1.4e-5 with them, 3.8e-5 with ±2, 1.1e-5 direct.
 POINTS = (0.0, 1.0, -1.0, 2.0, -0.5)
@@ -106,5 +108,4 @@ class WinogradConv2d(nn.Module):
                           out=target.view(chunk_images, chunk_rows, m, cols, m, -1))
         assert out is not None, "an empty batch"
         result = out[:, :h, :w].permute(0, 3, 1, 2)
-        channels_last = x.is_contiguous(memory_format=torch.channels_last)
-        return result.contiguous(memory_format=torch.channels_last if channels_last else torch.contiguous_format)
+        return result.contiguous(memory_format=memory_format_of(x))
