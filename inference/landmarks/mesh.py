@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from scipy.spatial import Delaunay
 
@@ -121,6 +122,49 @@ def _triangulation_layout(landmarks: np.ndarray) -> np.ndarray:
     return np.concatenate([spread, _gap_rows_at(spread, TRIANGULATION_GAP_ROWS)])
 
 
+def _stitch(first: np.ndarray, second: np.ndarray, layout: np.ndarray) -> list[tuple[int, int, int]]:
+    """Triangles filling the band between two chains of point indices running the same way (left to right),
+    advancing along whichever chain is behind by share of its length; none where the chains share a point."""
+    def progress(chain: np.ndarray) -> np.ndarray:
+        steps = np.abs(np.diff(layout[chain]))
+        return np.r_[0, np.cumsum(steps)] / max(steps.sum(), 1e-9)
+
+    along_first, along_second = progress(first), progress(second)
+    triangles, i, j = [], 0, 0
+    while i < len(first) - 1 or j < len(second) - 1:
+        if j == len(second) - 1 or (i < len(first) - 1 and along_first[i + 1] <= along_second[j + 1]):
+            corners, i = (first[i], first[i + 1], second[j]), i + 1
+        else:
+            corners, j = (first[i], second[j + 1], second[j]), j + 1
+        if len(set(corners)) == 3:
+            triangles.append(tuple(int(k) for k in corners))
+    return triangles
+
+
+def _mouth_triangles(layout: np.ndarray) -> list[tuple[int, int, int]]:
+    """The mouth's triangles in bands between its rows, outer lips to gap: every lip line is a triangle edge, so
+    what lies between two rows in the photo (teeth, a smile's dark corners) stays between them, and squeezes
+    away when they close."""
+    left, right = ibug.MOUTH_CORNERS
+    rows = [np.r_[48, ibug.OUTER_LIPS[1:7]],  # outer upper lip, left corner to right
+            np.r_[left, ibug.INNER_LIP_PAIRS[:, 0], right],
+            np.r_[left, UPPER_GAP, right],
+            np.r_[left, LOWER_GAP, right],
+            np.r_[left, ibug.INNER_LIP_PAIRS[:, 1], right],
+            np.r_[48, ibug.OUTER_LIPS[:6:-1], 54]]  # outer lower lip, left corner to right
+    return [triangle for upper, lower in zip(rows, rows[1:]) for triangle in _stitch(upper, lower, layout)]
+
+
+def _triangulate(layout: np.ndarray) -> np.ndarray:
+    """Triangles (t, 3) over the layout: Delaunay outside the outer lips, the mouth's bands inside them."""
+    outside = np.r_[np.arange(ibug.INNER_LIPS[0]), np.arange(HEAD_RING[0], len(layout))]  # no inner lips, no gap
+    delaunay = outside[Delaunay(np.stack([layout[outside].real, layout[outside].imag], axis=1)).simplices]
+    lips = np.stack([layout[ibug.OUTER_LIPS].real, layout[ibug.OUTER_LIPS].imag], axis=1).astype(np.float32)
+    centres = layout[delaunay].mean(axis=1)
+    around_mouth = delaunay[[cv2.pointPolygonTest(lips, (float(c.real), float(c.imag)), False) < 0 for c in centres]]
+    return np.concatenate([around_mouth, np.array(_mouth_triangles(layout))]).astype(np.int32)
+
+
 def build_mesh(landmarks: np.ndarray, width: int, height: int) -> Mesh:
     """The mesh over the head of a width x height source image with complex landmarks (68,)."""
     outline = head_outline(landmarks, width, height)
@@ -129,5 +173,4 @@ def build_mesh(landmarks: np.ndarray, width: int, height: int) -> Mesh:
     # In the source both gap rows lie on the mouth's middle line: the gap is shut.
     points = np.concatenate([landmarks, _gap_rows_at(landmarks, (0.5, 0.5)), spokes])
     layout = np.concatenate([_triangulation_layout(landmarks), spokes])
-    triangles = Delaunay(np.stack([layout.real, layout.imag], axis=1)).simplices
-    return Mesh(points, _jaw_follow(landmarks, outline.ring), triangles.astype(np.int32), outline, width, height)
+    return Mesh(points, _jaw_follow(landmarks, outline.ring), _triangulate(layout), outline, width, height)
