@@ -17,6 +17,9 @@ STEADYING_SECONDS = 0.04
 HEAD_FIT_TOLERANCE = 0.03
 # Share of a lip-gap correction the upper lip makes; the lower lip, on the jaw, makes the rest.
 UPPER_LIP_SHARE = 0.4
+# A clip whose narrowest lip gap reads wider than this (face scales) never shuts its mouth: its gaps stay as
+# read. Narrower, that gap is its shut mouth (see _sung_gaps).
+MAX_SHUT_GAP = 0.12
 
 
 @dataclass(frozen=True)
@@ -68,14 +71,27 @@ def _lip_gaps(z: np.ndarray, down: np.ndarray) -> np.ndarray:
     return ((lower - upper) / down[..., None]).real / ibug.face_scale(z)[..., None]
 
 
+def _sung_gaps(driving: np.ndarray) -> np.ndarray:
+    """The lip gaps (frames, 3) of driving landmarks (frames, 68) in face scales, each pair's narrowest in the
+    clip read as shut (0), its widest as read, those between stretched to match.
+
+    A detector can read shut lips as a few hundredths of a face scale apart (dlib reads the demo conductor's
+    shut mouth as 0.08), and a photo driven by that reading would never close.
+    """
+    gaps = _lip_gaps(driving, _head_down(driving))
+    shut, widest = gaps.min(axis=0), gaps.max(axis=0)
+    shut = np.where((shut > 0) & (shut <= MAX_SHUT_GAP) & (widest > shut), shut, 0.0)
+    return np.maximum((gaps - shut) * widest / np.maximum(widest - shut, 1e-9), 0)
+
+
 def _open_as_driving(posed: np.ndarray, source: np.ndarray, driving: np.ndarray) -> np.ndarray:
     """Set each inner-lip pair of posed landmarks (frames, 68) as far apart, in face scales, as the driving
-    mouth's (frames, 68) in that frame, so the mouth opens as wide and closes fully, however the photo's
-    mouth sat (a smile showing teeth closes too). Each lip moves whole, outer edge along: a stretched lip
+    mouth's (frames, 68) in that frame (see _sung_gaps), so the mouth opens as wide and closes fully, however
+    the photo's mouth sat (a smile showing teeth closes too). Each lip moves whole, outer edge along: a stretched lip
     would uncover the teeth behind it."""
     down = _head_down(source)
     scale = float(ibug.face_scale(source))
-    wanted = np.maximum(_lip_gaps(driving, _head_down(driving)), 0)
+    wanted = _sung_gaps(driving)
     change = (wanted - _lip_gaps(posed, np.full(len(posed), down))) * scale * down  # complex (frames, 3)
     posed = posed.copy()
     upper, lower = ibug.INNER_LIP_PAIRS[:, 0], ibug.INNER_LIP_PAIRS[:, 1]

@@ -72,3 +72,25 @@ def test_head_fit_ignores_a_misplaced_point(source: np.ndarray) -> None:
     moved[ibug.STABLE[0]] += 25 + 25j  # one landmark badly off
     head = head_fit(source, moved)
     assert head.scale_rotation == pytest.approx(1.1 * np.exp(1j * np.radians(5)), abs=1e-3)
+
+
+def with_gap(z: np.ndarray, gap: float) -> np.ndarray:
+    """Upright landmarks (68,) with each lower inner lip point `gap` face scales below its upper one."""
+    opened = z.copy()
+    opened[ibug.INNER_LIP_PAIRS[:, 1]] = z[ibug.INNER_LIP_PAIRS[:, 0]] + 1j * gap * ibug.face_scale(z)
+    return opened
+
+
+def test_a_clip_whose_shut_mouth_reads_parted_still_closes_the_photos(source: np.ndarray) -> None:
+    # A detector reading the clip's shut lips 0.08 face scales apart, its widest note 0.3 apart.
+    clip = np.stack([with_gap(source, gap) for gap in (0.08, 0.2, 0.3, 0.08)])
+    sung = ibug.mouth_opening(transfer_motion(with_gap(source, 0.1), clip, 0).landmarks)
+    assert sung[[0, 3]] == pytest.approx(0, abs=1e-9)  # shut, though the photo's mouth is open
+    assert sung[2] == pytest.approx(0.3)  # the widest as wide as read
+    assert sung[1] == pytest.approx(0.3 * 0.12 / 0.22)  # between, stretched to match
+
+
+def test_a_clip_that_never_shuts_its_mouth_is_sung_as_read(source: np.ndarray) -> None:
+    clip = np.stack([with_gap(source, gap) for gap in (0.15, 0.3, 0.2)])
+    sung = ibug.mouth_opening(transfer_motion(with_gap(source, 0.1), clip, 0).landmarks)
+    assert sung == pytest.approx([0.15, 0.3, 0.2])
