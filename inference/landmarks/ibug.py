@@ -9,6 +9,9 @@ OUTER_EYE_CORNERS = (36, 45)
 # Points that move with the skull, not with expressions: upper jaw, nose, eye corners.
 STABLE = np.array([0, 1, 2, 3, 13, 14, 15, 16, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 39, 42, 45])
 OUTER_LIPS = np.arange(48, 60)
+# The outer lip line from the left mouth corner to the right one, along the upper lip and along the lower.
+OUTER_UPPER_LIP = np.arange(48, 55)
+OUTER_LOWER_LIP = np.r_[48, 59:53:-1]
 INNER_LIPS = np.arange(60, 68)
 MOUTH_CORNERS = (60, 64)  # inner-lip corners
 # Inner-lip points facing each other across the mouth: upper, lower.

@@ -130,14 +130,15 @@ def _stitch(first: np.ndarray, second: np.ndarray, layout: np.ndarray) -> list[t
         return np.r_[0, np.cumsum(steps)] / max(steps.sum(), 1e-9)
 
     along_first, along_second = progress(first), progress(second)
-    triangles, i, j = [], 0, 0
+    triangles: list[tuple[int, int, int]] = []
+    i = j = 0
     while i < len(first) - 1 or j < len(second) - 1:
         if j == len(second) - 1 or (i < len(first) - 1 and along_first[i + 1] <= along_second[j + 1]):
-            corners, i = (first[i], first[i + 1], second[j]), i + 1
+            corners, i = (int(first[i]), int(first[i + 1]), int(second[j])), i + 1
         else:
-            corners, j = (first[i], second[j + 1], second[j]), j + 1
+            corners, j = (int(first[i]), int(second[j + 1]), int(second[j])), j + 1
         if len(set(corners)) == 3:
-            triangles.append(tuple(int(k) for k in corners))
+            triangles.append(corners)
     return triangles
 
 
@@ -146,13 +147,10 @@ def _mouth_triangles(layout: np.ndarray) -> list[tuple[int, int, int]]:
     what lies between two rows in the photo (teeth, a smile's dark corners) stays between them, and squeezes
     away when they close."""
     left, right = ibug.MOUTH_CORNERS
-    rows = [np.r_[48, ibug.OUTER_LIPS[1:7]],  # outer upper lip, left corner to right
-            np.r_[left, ibug.INNER_LIP_PAIRS[:, 0], right],
-            np.r_[left, UPPER_GAP, right],
-            np.r_[left, LOWER_GAP, right],
-            np.r_[left, ibug.INNER_LIP_PAIRS[:, 1], right],
-            np.r_[48, ibug.OUTER_LIPS[:6:-1], 54]]  # outer lower lip, left corner to right
-    return [triangle for upper, lower in zip(rows, rows[1:]) for triangle in _stitch(upper, lower, layout)]
+    rows = [ibug.OUTER_UPPER_LIP, np.r_[left, ibug.INNER_LIP_PAIRS[:, 0], right], np.r_[left, UPPER_GAP, right],
+            np.r_[left, LOWER_GAP, right], np.r_[left, ibug.INNER_LIP_PAIRS[:, 1], right], ibug.OUTER_LOWER_LIP]
+    bands = zip(rows[:-1], rows[1:], strict=True)
+    return [triangle for upper, lower in bands for triangle in _stitch(upper, lower, layout)]
 
 
 def _triangulate(layout: np.ndarray) -> np.ndarray:

@@ -87,8 +87,8 @@ def _sung_gaps(driving: np.ndarray) -> np.ndarray:
 def _open_as_driving(posed: np.ndarray, source: np.ndarray, driving: np.ndarray) -> np.ndarray:
     """Set each inner-lip pair of posed landmarks (frames, 68) as far apart, in face scales, as the driving
     mouth's (frames, 68) in that frame (see _sung_gaps), so the mouth opens as wide and closes fully, however
-    the photo's mouth sat (a smile showing teeth closes too). Each lip moves whole, outer edge along: a stretched lip
-    would uncover the teeth behind it."""
+    the photo's mouth sat (a smile showing teeth closes too). Each lip moves whole, outer edge along: a stretched
+    lip would uncover the teeth behind it."""
     down = _head_down(source)
     scale = float(ibug.face_scale(source))
     wanted = _sung_gaps(driving)

@@ -50,8 +50,8 @@ def shut_mouth(landmarks: np.ndarray) -> np.ndarray:
 def test_initial_frame_with_the_photos_own_face_reproduces_the_source(singer: SourceFace, driving: ClipMotion) -> None:
     # A clip that shuts its mouth fully somewhere (lip gap 0) has its gaps taken as read (see motion._sung_gaps).
     frames = np.concatenate([driving.clip_frames[:4], singer.crop[None], driving.clip_frames[3:8]])
-    landmarks = np.concatenate([driving.landmarks()[:4], singer.landmarks[None], shut_mouth(driving.landmarks()[3])[None],
-                                driving.landmarks()[4:8]])
+    landmarks = np.concatenate([driving.landmarks()[:4], singer.landmarks[None],
+                                shut_mouth(driving.landmarks()[3])[None], driving.landmarks()[4:8]])
     clip = ClipMotion(frames, landmarks)
     frames = render(singer, clip, initial_frame=4)
     assert np.abs(frames[4].astype(int) - singer.crop).max() <= 1
